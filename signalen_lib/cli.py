@@ -1,0 +1,102 @@
+"""``signalen`` command line: a thin layer over the library.
+
+Each part of the package adds its commands in ``signalen_lib/<part>/commands.py`` with a
+``register(app)`` function; this module only wires them up and turns known errors into one-line
+messages instead of tracebacks.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import ConfigError, load_config
+
+app = typer.Typer(
+    help="signalen: werkbank voor signaalmanagement (collect, mask, model, validate, show, improve).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+COMMAND_MODULES = (
+    "signalen_lib.synth.commands",
+    "signalen_lib.ingest.commands",
+    "signalen_lib.privacy.commands",
+    "signalen_lib.topics.commands",
+    "signalen_lib.validation.commands",
+    "signalen_lib.insights.commands",
+    "signalen_lib.reports.commands",
+    "signalen_lib.dashboard.commands",
+)
+
+ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
+
+
+@app.command("config")
+def show_config(config: Optional[Path] = ConfigOption) -> None:
+    """Print the effective settings (defaults <- config file <- SIGNALEN_* variables)."""
+    settings = load_config(config)
+    for name, value in settings.model_dump().items():
+        typer.echo(f"{name}: {value}")
+    typer.echo(f"# shared zone: {settings.shared_url}")
+    typer.echo(f"# restricted zone: {settings.restricted_zone_url}")
+
+
+@app.command("init-db")
+def init_db(config: Optional[Path] = ConfigOption) -> None:
+    """Create or upgrade the store's tables in both zones (versioned migrations)."""
+    from .store import open_store
+
+    settings = load_config(config)
+    with open_store(settings, migrate=False) as store:
+        applied = store.migrate()
+    for zone, versions in applied.items():
+        typer.echo(f"{zone}: {'applied ' + ', '.join(map(str, versions)) if versions else 'up to date'}")
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: known errors become one line on stderr and exit code 2."""
+    from .store.database import StoreError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except (ConfigError, StoreError, PermissionError, FileNotFoundError) as exc:
+        typer.echo(f"signalen: error: {exc}", err=True)
+        return 2
+    except typer.Exit as exc:  # raised by commands for their own exit codes
+        return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # click usage errors and aborts
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("Aborted.", err=True)
+            return 130
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The one authority for paths and settings.
+
+Settings come from, in increasing priority: ``signalen_lib/defaults.yaml``, an optional user
+YAML file (``--config FILE`` or ``SIGNALEN_CONFIG``), and ``SIGNALEN_<NAME>`` environment
+variables. Every key is declared in :class:`Settings`; an unknown key is an error that names it.
+Nothing else in the package hard-codes a path: ask ``load_config()``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULTS_FILE = PACKAGE_DIR / "defaults.yaml"
+ENV_PREFIX = "SIGNALEN_"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the setting and fits on one line."""
+
+
+def project_root() -> Path:
+    """The folder that holds data/ and reports/: SIGNALEN_HOME, else the checkout, else cwd."""
+    home = os.environ.get("SIGNALEN_HOME")
+    if home:
+        return Path(home).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout
+    return Path.cwd()
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path
+    reports_dir: Path
+    database_url: str | None = None
+    restricted_url: str | None = None
+    sources_file: Path | None = None
+    taxonomy_file: Path | None = None
+    language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    min_cell_size: int = 5
+    retention_default_days: int = 730
+    n_topics: int = 30
+    overig_threshold: float = 0.25
+    max_topics_per_text: int = 3
+    seed: int = 42
+    gate_macro_f1: float = 0.7
+    gate_kappa: float = 0.6
+    dissatisfied_max_score: int = 6
+    kpi_target_change: float = -0.30
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 8866
+
+    # ---- derived paths -------------------------------------------------------------
+    @property
+    def shared_url(self) -> str:
+        return self.database_url or f"duckdb:///{self.data_dir / 'signalen.duckdb'}"
+
+    @property
+    def restricted_zone_url(self) -> str:
+        if self.restricted_url:
+            return self.restricted_url
+        if self.shared_url.startswith("postgres"):
+            from .store.urls import with_schema
+
+            return with_schema(self.shared_url, "restricted")
+        return f"duckdb:///{self.data_dir / 'restricted.duckdb'}"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.reports_dir / "runs"
+
+    @property
+    def sources_path(self) -> Path:
+        if self.sources_file:
+            return self.sources_file
+        local = self.data_dir / "sources.yaml"
+        return local if local.exists() else PACKAGE_DIR / "ingest" / "sources.yaml"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.taxonomy_file or PACKAGE_DIR / "topics" / "taxonomy.yaml"
+
+    @property
+    def geo_dir(self) -> Path:
+        return PACKAGE_DIR / "geo"
+
+    def ensure_dirs(self) -> None:
+        """Create data/ and reports/ (a missing data dir is created, not an error)."""
+        for d in (self.data_dir, self.reports_dir):
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(f"data_dir/reports_dir: cannot create {d}: {exc.strerror}") from exc
+
+
+_FIELDS = set(Settings.model_fields)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ConfigError(f"config file {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}".splitlines()[0]) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings")
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise ConfigError(
+            f"config file {path}: unknown setting '{unknown[0]}' (known: {', '.join(sorted(_FIELDS))})"
+        )
+    return data
+
+
+def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Settings:
+    """Load settings: defaults <- YAML file <- SIGNALEN_* env <- keyword overrides."""
+    values: dict[str, Any] = _read_yaml(DEFAULTS_FILE)
+    cfg_path = path or os.environ.get(ENV_PREFIX + "CONFIG")
+    if cfg_path:
+        values.update(_read_yaml(Path(cfg_path)))
+    for key, val in os.environ.items():
+        if not key.startswith(ENV_PREFIX) or key in (ENV_PREFIX + "CONFIG", ENV_PREFIX + "HOME"):
+            continue
+        name = key[len(ENV_PREFIX):].lower()
+        if name not in _FIELDS:
+            raise ConfigError(f"environment variable {key}: unknown setting '{name}'")
+        values[name] = None if val == "" else val
+    for key, val in overrides.items():
+        if key not in _FIELDS:
+            raise ConfigError(f"unknown setting '{key}'")
+        values[key] = val
+    root = project_root()
+    for key in ("data_dir", "reports_dir", "sources_file", "taxonomy_file"):
+        if values.get(key) is not None:
+            p = Path(values[key]).expanduser()
+            values[key] = p if p.is_absolute() else root / p
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(x) for x in err["loc"])
+        raise ConfigError(f"setting '{name}': {err['msg']} (got {err.get('input')!r})") from None
+    for key in ("database_url", "restricted_url"):
+        url = getattr(settings, key)
+        if url is not None and not url.startswith(("duckdb://", "postgresql://", "postgres://")):
+            raise ConfigError(
+                f"setting '{key}': unsupported URL {url!r} (use duckdb:///path or postgresql://user@host:port/db)"
+            )
+    return settings
