@@ -16,6 +16,7 @@ _MIGRATION_MODULES = (
     "signalen_lib.validation.tables",
     "signalen_lib.insights.tables",
     "signalen_lib.reports.tables",
+    "signalen_lib.dashboard.tables",
 )
 
 
