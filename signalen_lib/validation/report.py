@@ -1,0 +1,230 @@
+"""Validation of the stored model against the hand labels: what ``notebooks/03_validate.ipynb``
+calls. Metrics, the baseline side by side, Altair charts, the gate verdict, files in the run's
+report folder."""
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .gate import GateResult, gate_from_settings
+from .labels import load_labels, main_labels, read_labels_csv
+from .metrics import coverage_curve, evaluate, inter_annotator, summary
+from .models import TfidfBaseline
+from .standalone import stratified_split
+from .taxonomy import OVERIG, load_category_tree
+
+
+def _json_safe(obj):
+    if isinstance(obj, dict):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        return None if math.isnan(float(obj)) else float(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, pd.DataFrame):
+        return _json_safe(obj.to_dict(orient="records"))
+    return obj
+
+
+def to_json(obj, **kw) -> str:
+    """JSON text with NaN as null (strict JSON)."""
+    return json.dumps(_json_safe(obj), ensure_ascii=False, allow_nan=False, **kw)
+
+
+@dataclass
+class ValidationReport:
+    run_id: str
+    model_version: str | None
+    labels_source: str
+    metrics: dict                  # model vs labels, all labelled texts (evaluate() result)
+    heldout: dict                  # {"model": summary, "baseline": summary, "n_train", "n_test"}
+    coverage: pd.DataFrame
+    annotators: dict
+    gate: GateResult
+    charts: dict = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Headline figures in Dutch, for display."""
+        m = self.metrics
+        rows = [
+            ("Gelabelde teksten", m["n"], None),
+            ("Nauwkeurigheid (accuracy)", m["accuracy"], m.get("accuracy_ci")),
+            ("Macro-F1", m["macro_f1"], m.get("macro_f1_ci")),
+            ("Cohen's kappa", m["kappa"], m.get("kappa_ci")),
+            ("Kappa tussen labelaars", self.annotators.get("kappa"), None),
+            ("Overlap labelaars (teksten)", self.annotators.get("n_overlap"), None),
+        ]
+        return pd.DataFrame(
+            [(k, v, f"{ci[0]:.2f} – {ci[1]:.2f}" if ci else "") for k, v, ci in rows],
+            columns=["maat", "waarde", "95%-interval"],
+        )
+
+    def heldout_frame(self) -> pd.DataFrame:
+        h = self.heldout
+        rows = []
+        for name, key in (("Werkbank (model)", "model"), ("Basislijn TF-IDF + logistische regressie", "baseline")):
+            s = h.get(key) or {}
+            rows.append({"": name, "accuracy": s.get("accuracy"), "macro-F1": s.get("macro_f1"), "kappa": s.get("kappa"), "n": s.get("n")})
+        return pd.DataFrame(rows)
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id, "model_version": self.model_version, "labels_source": self.labels_source,
+            "metrics": summary(self.metrics), "heldout": self.heldout,
+            "inter_annotator_kappa": self.annotators.get("kappa"), "gate": self.gate.as_dict(),
+        }
+
+    def write(self, out_dir: str | Path) -> Path:
+        """metrics.json, per_category.csv, confusion.csv, coverage.csv, annotators.csv and the
+        charts (SVG and self-contained HTML) in ``out_dir``."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "metrics.json").write_text(to_json(self.as_dict(), indent=2), encoding="utf-8")
+        self.metrics["per_category"].to_csv(out / "per_category.csv", index=False)
+        self.metrics["confusion"].to_csv(out / "confusion.csv")
+        self.coverage.to_csv(out / "coverage.csv", index=False)
+        self.annotators["pairs"].to_csv(out / "annotators.csv", index=False)
+        for name, chart in self.charts.items():
+            chart.save(str(out / f"{name}.html"), inline=True)
+            try:
+                chart.save(str(out / f"{name}.svg"))
+            except Exception:  # noqa: BLE001 - SVG needs vl-convert; HTML is enough
+                pass
+        self.out_dir = out
+        return out
+
+
+# ---- data -------------------------------------------------------------------------------
+def current_model_version(db) -> str | None:
+    if not db.table_exists("topic_models"):
+        return None
+    return db.scalar("SELECT model_version FROM topic_models WHERE is_current ORDER BY created_at DESC LIMIT 1")
+
+
+def model_assignments(db, model_version: str | None) -> pd.DataFrame:
+    """signal_id, category (rank 1) and prob of the model's assignment."""
+    if model_version is None or not db.table_exists("signal_categories"):
+        return pd.DataFrame(columns=["signal_id", "category", "prob"])
+    return db.query_df(
+        "SELECT signal_id, category, prob FROM signal_categories WHERE model_version = ? AND rank = 1", [model_version]
+    ).drop_duplicates("signal_id")
+
+
+def load_label_rows(db, labels_source: str, tree=None) -> pd.DataFrame:
+    """``store`` (the labels table) or the path of a labels CSV (checked against the store)."""
+    if labels_source in ("", "store"):
+        return load_labels(db)
+    known = [r[0] for r in db.execute("SELECT signal_id FROM signals")]
+    return read_labels_csv(labels_source, tree=tree, known_ids=known)
+
+
+# ---- charts -------------------------------------------------------------------------------
+def charts(metrics: dict, coverage: pd.DataFrame, threshold: float | None = None, names: dict | None = None) -> dict:
+    names = names or {}
+    per = metrics["per_category"].copy()
+    per["naam"] = per["category"].map(lambda c: names.get(c, c))
+    base = alt.Chart(per).encode(y=alt.Y("naam:N", sort="-x", title="categorie"))
+    f1 = base.mark_bar(color="#00689e").encode(
+        x=alt.X("f1:Q", title="F1 (95%-interval)", scale=alt.Scale(domain=[0, 1])),
+        tooltip=["naam", "support", "precision", "recall", "f1", "f1_lo", "f1_hi"],
+    ) + base.mark_rule(color="black").encode(x="f1_lo:Q", x2="f1_hi:Q")
+    cm = metrics["confusion"].stack().rename("n").reset_index()
+    cm["label"] = cm["label"].map(lambda c: names.get(c, c))
+    cm["model"] = cm["model"].map(lambda c: names.get(c, c))
+    conf = alt.Chart(cm).mark_rect().encode(
+        x=alt.X("model:N", title="model"), y=alt.Y("label:N", title="label (hand)"),
+        color=alt.Color("n:Q", scale=alt.Scale(scheme="blues"), title="teksten"), tooltip=["label", "model", "n"],
+    ).properties(title="Verwarringsmatrix")
+    cov = coverage.melt(id_vars="threshold", value_vars=["coverage", "accuracy_covered"], var_name="maat", value_name="waarde")
+    cov["maat"] = cov["maat"].map({"coverage": "dekking", "accuracy_covered": "nauwkeurigheid (gedekt)"})
+    curve = alt.Chart(cov).mark_line(point=True).encode(
+        x=alt.X("threshold:Q", title="drempel 'overig'"), y=alt.Y("waarde:Q", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("maat:N", title=""), tooltip=["threshold", "maat", "waarde"],
+    )
+    if threshold is not None:
+        curve = curve + alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 4]).encode(x="t:Q")
+    return {
+        "f1_per_category": f1.properties(title="F1 per categorie", width=420),
+        "confusion": conf,
+        "coverage": curve.properties(title="Dekking en nauwkeurigheid tegen de drempel voor 'overig'", width=420),
+    }
+
+
+# ---- the validation run -------------------------------------------------------------------
+def validate_store(
+    settings,
+    *,
+    labels_source: str = "store",
+    model_version: str | None = None,
+    min_macro_f1: float | None = None,
+    min_kappa: float | None = None,
+    train_fraction: float = 0.3,
+    seed: int = 0,
+    n_boot: int = 1000,
+    run_id: str | None = None,
+    write: bool = True,
+    record: bool = True,
+) -> ValidationReport:
+    """Compare the model's stored rank-1 categories with the hand labels; fit the TF-IDF + LR
+    baseline on ``train_fraction`` of the labels and compare both on the rest; gate; write files
+    into ``settings.runs_dir / run_id / 'validation'``; record the run in ``validation_runs``."""
+    from ..store import open_store
+
+    tree = load_category_tree(settings.taxonomy_path)
+    names = {c.key: c.name for c in tree.categories}
+    run_id = run_id or datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    with open_store(settings, restricted=False) as store:
+        db = store.shared
+        model_version = model_version or current_model_version(db)
+        rows = load_label_rows(db, labels_source, tree)
+        gold = main_labels(rows)
+        pred = model_assignments(db, model_version)
+        texts = db.query_df("SELECT signal_id, text FROM signals")
+    if gold.empty:
+        raise ValueError("no labels to validate against (label a sample or import a labels CSV first)")
+    df = gold.merge(pred.rename(columns={"category": "predicted"}), on="signal_id", how="left")
+    df["predicted"] = df["predicted"].astype(object).where(df["predicted"].notna(), OVERIG)
+    df["prob"] = pd.to_numeric(df["prob"], errors="coerce").fillna(0.0)
+    cats = [c for c in tree.keys if c in set(df["category"])] + sorted(set(df["category"]) - set(tree.keys))
+    metrics = evaluate(df["category"], df["predicted"], labels=cats, n_boot=n_boot, seed=seed)
+    coverage = coverage_curve(df["prob"], df["category"], df["predicted"])
+    annotators = inter_annotator(rows)
+    # held out: the baseline learns from part of the labels; both are scored on the rest
+    heldout: dict = {}
+    df = df.merge(texts, on="signal_id", how="left")
+    if df["category"].nunique() >= 2 and len(df) >= 10:
+        tr, te = stratified_split(df["category"].astype(str), train_fraction, seed)
+        base = TfidfBaseline(seed=seed).fit(df["text"].iloc[tr].fillna("").tolist(), df["category"].iloc[tr])
+        pb = base.predict(df["text"].iloc[te].fillna("").tolist())
+        heldout = {
+            "n_train": int(len(tr)), "n_test": int(len(te)), "train_fraction": train_fraction,
+            "model": summary(evaluate(df["category"].iloc[te], df["predicted"].iloc[te], labels=cats, n_boot=0)),
+            "baseline": summary(evaluate(df["category"].iloc[te], pb, labels=cats, n_boot=0)),
+        }
+    gate = gate_from_settings(metrics, settings, min_macro_f1=min_macro_f1, min_kappa=min_kappa)
+    report = ValidationReport(
+        run_id=run_id, model_version=model_version, labels_source=labels_source or "store", metrics=metrics,
+        heldout=heldout, coverage=coverage, annotators=annotators, gate=gate,
+        charts=charts(metrics, coverage, settings.overig_threshold, names),
+    )
+    if write:
+        report.write(settings.runs_dir / run_id / "validation")
+    if record:
+        with open_store(settings, restricted=False) as store:
+            store.shared.insert_df("validation_runs", pd.DataFrame([{
+                "run_id": run_id, "model_version": model_version, "labels_source": report.labels_source,
+                "created_at": pd.Timestamp(datetime.now().replace(microsecond=0)), "n_labels": int(metrics["n"]),
+                "metrics": to_json(report.as_dict()), "gate_passed": bool(gate.passed),
+            }]), on_conflict_ignore=True)
+    return report
