@@ -47,6 +47,7 @@ class Settings(BaseModel):
     timezone: str = "Europe/Amsterdam"
     min_cell_size: int = 5
     retention_default_days: int = 730
+    ingest_chunk_rows: int = 50000
     n_topics: int = 30
     overig_threshold: float = 0.25
     max_topics_per_text: int = 3

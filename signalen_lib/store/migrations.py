@@ -21,9 +21,7 @@ class Migration:
     statements: tuple[str, ...]
 
 
-MIGRATIONS: list[Migration] = [
-    Migration(1, "shared", "signals, ingest runs, quarantine", (
-        """CREATE TABLE IF NOT EXISTS signals (
+_SIGNAL_COLUMNS = """
             signal_id TEXT PRIMARY KEY,
             source TEXT NOT NULL,
             source_record_id TEXT,
@@ -36,12 +34,17 @@ MIGRATIONS: list[Migration] = [
             buurt_code TEXT,
             buurt TEXT,
             score INTEGER,
-            text TEXT NOT NULL,
+            text TEXT{text_null},
             content_hash TEXT NOT NULL,
             source_file TEXT,
             source_row INTEGER,
             ingest_run_id TEXT,
-            ingested_at TIMESTAMP,
+            ingested_at TIMESTAMP"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "shared", "signals (masked) and ingest run summaries", (
+        "CREATE TABLE IF NOT EXISTS signals (" + _SIGNAL_COLUMNS.format(text_null=" NOT NULL") + """,
+            masked_at TIMESTAMP,
             UNIQUE (source, content_hash)
         )""",
         "CREATE INDEX IF NOT EXISTS signals_received ON signals (received_at)",
@@ -51,24 +54,35 @@ MIGRATIONS: list[Migration] = [
             started_at TIMESTAMP,
             finished_at TIMESTAMP,
             status TEXT,
+            files INTEGER DEFAULT 0,
             rows_read INTEGER DEFAULT 0,
             stored INTEGER DEFAULT 0,
             duplicates INTEGER DEFAULT 0,
             quarantined INTEGER DEFAULT 0,
+            masked INTEGER DEFAULT 0,
             message TEXT
         )""",
+    )),
+    Migration(2, "restricted", "raw signals, per-file ingest records, quarantine (all may hold personal data)", (
+        "CREATE TABLE IF NOT EXISTS signals_raw (" + _SIGNAL_COLUMNS.format(text_null="") + """,
+            masked_at TIMESTAMP,
+            UNIQUE (source, content_hash)
+        )""",
+        "CREATE INDEX IF NOT EXISTS signals_raw_received ON signals_raw (received_at)",
         """CREATE TABLE IF NOT EXISTS ingest_files (
             run_id TEXT NOT NULL,
             source TEXT,
             source_file TEXT NOT NULL,
             file_sha256 TEXT,
+            encoding TEXT,
             status TEXT,
             rows_read INTEGER DEFAULT 0,
             stored INTEGER DEFAULT 0,
             duplicates INTEGER DEFAULT 0,
             quarantined INTEGER DEFAULT 0,
             seconds FLOAT8,
-            message TEXT
+            message TEXT,
+            finished_at TIMESTAMP
         )""",
         """CREATE TABLE IF NOT EXISTS quarantine (
             run_id TEXT,
@@ -79,19 +93,6 @@ MIGRATIONS: list[Migration] = [
             reason TEXT,
             raw TEXT,
             quarantined_at TIMESTAMP
-        )""",
-    )),
-    Migration(2, "restricted", "raw signals (original text with personal data)", (
-        """CREATE TABLE IF NOT EXISTS signals_raw (
-            signal_id TEXT PRIMARY KEY,
-            source TEXT NOT NULL,
-            received_at TIMESTAMP NOT NULL,
-            text TEXT,
-            content_hash TEXT NOT NULL,
-            source_file TEXT,
-            source_row INTEGER,
-            ingest_run_id TEXT,
-            ingested_at TIMESTAMP
         )""",
     )),
 ]
