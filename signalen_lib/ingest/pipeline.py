@@ -141,6 +141,19 @@ def map_records(table: RawTable, spec: SourceSpec, path: Path) -> pd.DataFrame:
     return out
 
 
+def _shown_value(v) -> str:
+    """A field value as quoted in a quarantine reason: only short date-like values are echoed, so a
+    shifted column cannot carry free text (personal data) into reasons shown in reports."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "empty"
+    s = str(v)
+    import re
+
+    if len(s) <= 25 and re.fullmatch(r"[0-9A-Za-z :/.\-+TZ]*", s):
+        return repr(s)
+    return "(value not shown)"
+
+
 def validate(df: pd.DataFrame, spec: SourceSpec, settings: Settings, now: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
     """Validate every row. Returns (valid canonical rows, [(index, field, reason)] of rejected rows)."""
     now = now or pd.Timestamp.now()
@@ -162,7 +175,7 @@ def validate(df: pd.DataFrame, spec: SourceSpec, settings: Settings, now: pd.Tim
 
     raw_dates = df["received_at"] if "received_at" in df else pd.Series(None, index=df.index, dtype=object)
     dates = parse_dates(raw_dates, spec.date_format)
-    shown = raw_dates.map(lambda v: repr(str(v)[:40]) if v is not None else "empty")
+    shown = raw_dates.map(_shown_value)
     reject(dates.isna(), "received_at", "date " + shown + " is not a recognised date (e.g. 3-2-2025, 3 februari 2025, 2025-02-03)")
     reject(dates > now + pd.Timedelta(days=1), "received_at", "date " + shown + " lies in the future")
     reject(dates < EARLIEST, "received_at", "date " + shown + f" is before {EARLIEST.date()}")
