@@ -58,8 +58,13 @@ def init_db(config: Optional[Path] = ConfigOption) -> None:
         typer.echo(f"{zone}: {'applied ' + ', '.join(map(str, versions)) if versions else 'up to date'}")
 
 
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
+# command -> module, so that `signalen <command>` imports only what that command needs
+# (tests/test_cli.py checks this map against what the modules register).
+COMMAND_INDEX: dict[str, str] = {}
+
+
+def _register(names) -> None:
+    for name in names:
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -69,13 +74,18 @@ def _register_all() -> None:
         mod.register(app)
 
 
-_register_all()
+def _register_for(argv: list[str]) -> None:
+    words = [a for a in argv if not a.startswith("-")]
+    module = COMMAND_INDEX.get(words[0]) if words else None
+    _register([module] if module else COMMAND_MODULES)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: known errors become one line on stderr and exit code 2."""
     from .store.database import StoreError
 
+    argv = sys.argv[1:] if argv is None else argv
+    _register_for(argv)
     try:
         app(args=argv, standalone_mode=False)
     except (ConfigError, StoreError, PermissionError, FileNotFoundError) as exc:
