@@ -78,6 +78,14 @@ class ValidationReport:
             rows.append({"": name, "accuracy": s.get("accuracy"), "macro-F1": s.get("macro_f1"), "kappa": s.get("kappa"), "n": s.get("n")})
         return pd.DataFrame(rows)
 
+    def per_category_frame(self) -> pd.DataFrame:
+        per = self.metrics["per_category"].copy()
+        for m in ("precision", "recall", "f1"):
+            per[f"{m} (95%)"] = per.apply(
+                lambda r, m=m: f"{r[m]:.2f} ({r[m + '_lo']:.2f}–{r[m + '_hi']:.2f})" if pd.notna(r[m + "_lo"]) else f"{r[m]:.2f}", axis=1
+            )
+        return per[["category", "support", "predicted", "precision (95%)", "recall (95%)", "f1 (95%)"]]
+
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id, "model_version": self.model_version, "labels_source": self.labels_source,
@@ -127,6 +135,12 @@ def load_label_rows(db, labels_source: str, tree=None) -> pd.DataFrame:
         return load_labels(db)
     known = [r[0] for r in db.execute("SELECT signal_id FROM signals")]
     return read_labels_csv(labels_source, tree=tree, known_ids=known)
+
+
+def use_offline_charts() -> None:
+    """Render Altair charts as SVG in the kernel (vl-convert): no JavaScript from a CDN, and the
+    executed notebook's HTML shows them."""
+    alt.renderers.enable("svg")
 
 
 # ---- charts -------------------------------------------------------------------------------
