@@ -25,9 +25,15 @@ def _echo(msg: str) -> None:
     sys.stdout.flush()
 
 
-def _locked(exc: Exception) -> "typer.Exit":
+def _exit(code: int) -> SystemExit:
+    """SystemExit, not typer.Exit: with standalone_mode=False click turns typer.Exit into a return
+    value that ``signalen_lib.cli.main`` drops, while SystemExit reaches main's handler."""
+    return SystemExit(code)
+
+
+def _locked(exc: Exception) -> SystemExit:
     typer.echo(f"signalen: {exc}", err=True)
-    return typer.Exit(EXIT_LOCKED)
+    return _exit(EXIT_LOCKED)
 
 
 def _print_result(result) -> None:
@@ -61,7 +67,7 @@ def pipeline_cmd(
         raise typer.BadParameter(str(exc)) from None
     _print_result(result)
     if not result.ok:
-        raise typer.Exit(EXIT_FAILED)
+        raise _exit(EXIT_FAILED)
 
 
 def report_cmd(
@@ -96,7 +102,7 @@ def report_cmd(
             _echo(f"  {s.name}: {s.status} {s.error or ''}")
     _print_result(result)
     if not result.ok:
-        raise typer.Exit(EXIT_FAILED)
+        raise _exit(EXIT_FAILED)
 
 
 def runs_cmd(
@@ -140,7 +146,7 @@ def demo_cmd(
     settings = load_config(config)
     code = run_demo(settings, n=n, seed=seed, config_path=config, reports=reports, progress=_echo)
     if code != 0:
-        raise typer.Exit(code)
+        raise _exit(code)
     if serve:
         from .demo import serve_dashboard
 
