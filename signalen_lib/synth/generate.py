@@ -28,7 +28,7 @@ import numpy as np
 
 from ..schema import ORG_UNITS
 from . import content, events as ev, pii
-from .grammar import Expander, compile_rules
+from .grammar import Expander, compile_rules, link
 from .names import load_pools
 
 SOURCE_SHARES = {"kto": 0.55, "terugbelnotitie": 0.25, "klacht": 0.18, "interview": 0.02}
@@ -145,10 +145,12 @@ def _compiled():
         "tb_klacht": ["{Klt|Klant} {erg |zeer |}{ontevreden|boos|ontstemd}.", "Wil klacht indienen.", "Klacht:", "{Klt|Klant} dreigt met {klacht|ombudsman|de krant}.", "{Klt|Klant} wil klacht indienen."],
     })
     glob.update(extra)
+    glob = link(glob)
     subs = {}
     for key, spec in content.S.items():
         cat, sub = key.split("/")
-        subs[(cat, sub)] = (compile_rules({k: v for k, v in spec.items() if k != "pii"}), tuple(spec.get("pii", ())))
+        local = link(compile_rules({k: v for k, v in spec.items() if k != "pii"}), glob)
+        subs[(cat, sub)] = (local, tuple(spec.get("pii", ())))
     return glob, subs
 
 
@@ -182,6 +184,7 @@ _ABBREV_END = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]{1,3}|[a-zA-Z.]*\.[a-zA-Z]+)\.$
 _FIX = [(re.compile(r"[ \t]+([,.!?:;)])"), r"\1"), (re.compile(r"([!?])\.+"), r"\1"), (re.compile(r"\.{2,}"), "."),
         (re.compile(r",\."), "."), (re.compile(r"\.,"), ","), (re.compile(r"[ \t]{2,}"), " "),
         (re.compile(r"[ \t]+\n"), "\n"), (re.compile(r":\."), ":")]
+_NEEDS_FIX = re.compile(r"[ \t][,.!?:;)\n \t]|[!?]\.|\.[.,]|,\.|:\.")
 _MISSPELL = {"wordt": "word", "word": "wordt", "gebeurd": "gebeurt", "gebeurt": "gebeurd", "eigenlijk": "eigelijk",
              "misschien": "mischien", "reactie": "reaktie", "direct": "direkt", "contact": "kontakt",
              "geïnformeerd": "geinformeerd", "hygiënisch": "hygienisch", "alleen": "allen", "natuurlijk": "natuurlijk",
@@ -237,8 +240,9 @@ def assemble(segments: list, rng: random.Random, typo_rate: float = 0.0, lower: 
         if p[1] is not None:
             continue
         s = p[0]
-        for rx, rep in _FIX:
-            s = rx.sub(rep, s)
+        if _NEEDS_FIX.search(s):
+            for rx, rep in _FIX:
+                s = rx.sub(rep, s)
         if k == 0:
             s = s.lstrip()
         if k == len(parts) - 1:
@@ -564,7 +568,10 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
     """Write the synthetic corpus for ``n`` signals into ``out_dir``; return a summary dict."""
     if n < 1:
         raise ValueError("n must be at least 1")
-    d0, d1 = np.datetime64(start, "D"), np.datetime64(end, "D")
+    try:
+        d0, d1 = np.datetime64(str(start), "D"), np.datetime64(str(end), "D")
+    except ValueError:
+        raise ValueError(f"start/end must be dates as YYYY-MM-DD (got {start!r}, {end!r})") from None
     if d1 <= d0:
         raise ValueError(f"end ({end}) must be after start ({start})")
     out = Path(out_dir)
@@ -720,7 +727,7 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
             if informative:
                 prim = topics[t]
                 tl = [prim]
-                k = int(ncat[j])
+                k = 1 if prim == ev.SLAGBOOM else int(ncat[j])  # the new signal comes on its own
                 while len(tl) < k:
                     pool = generic_topics if prng.random() < 0.6 else other_topics
                     c = pool[int(prng.random() * len(pool))]
@@ -875,38 +882,106 @@ def _dutch_date(day: str) -> str:
 
 
 def _write_klacht(path: Path, rows, geo, last_day):
-    from openpyxl import Workbook
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Klachten")
-    ws.append(["Zaaknummer", "Datum ontvangst", "Kanaal", "Omschrijving", "Organisatieonderdeel", "Afdeling", "Wijkcode", "Buurtcode"])
+    header = ["Zaaknummer", "Datum ontvangst", "Kanaal", "Omschrijving", "Organisatieonderdeel", "Afdeling", "Wijkcode", "Buurtcode"]
+    data = []
     for rid, iso, day, h, mi, chan, text, unit, b, score in rows:
         bc, _, wc, _ = _geo(b, geo)
-        ws.append([rid, _dutch_date(day), chan, text, unit[0], unit[1], wc, bc])
-    import datetime as _dt
-
-    fixed = _dt.datetime.fromisoformat(str(np.datetime_as_string(last_day, unit="D")) + "T12:00:00")
-    wb.properties.created = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    _normalise_zip(buf.getvalue(), path, fixed)
+        data.append([rid, _dutch_date(day), chan, text, unit[0], unit[1], wc, bc])
+    write_xlsx(path, "Klachten", header, data, str(np.datetime_as_string(last_day, unit="D")))
 
 
-def _normalise_zip(data: bytes, path: Path, fixed) -> None:
-    """Rewrite an XLSX with fixed entry timestamps and document dates, so that output is byte-stable."""
-    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ")
-    src = zipfile.ZipFile(io.BytesIO(data))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                              lambda m: m.group(1) + stamp.encode() + m.group(2), body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(fixed.year, fixed.month, fixed.day, 12, 0, 0))
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(s: str) -> str:
+    s = _XML_BAD.sub("", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _col(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def write_xlsx(path: Path, sheet: str, header: list[str], rows: list[list], day: str) -> None:
+    """Write a one-sheet XLSX of text cells (inline strings) directly as OOXML.
+
+    openpyxl's write-only mode needs ~7 s for 45,000 rows; this streams the same workbook in well
+    under a second. Entry timestamps and document dates are fixed (``day``) so the file is
+    byte-identical for the same input. openpyxl, pandas and Excel read it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ncol = len(header)
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<dimension ref="A1:{_col(ncol - 1)}{len(rows) + 1}"/><sheetData>']
+    cols = [_col(i) for i in range(ncol)]
+    for r, row in enumerate([header] + rows, start=1):
+        cells = []
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            t = _xml_text(str(v))
+            sp = ' xml:space="preserve"' if (t[:1].isspace() or t[-1:].isspace() or "\n" in t) else ""
+            cells.append(f'<c r="{cols[c]}{r}" t="inlineStr"><is><t{sp}>{t}</t></is></c>')
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+    parts.append("</sheetData></worksheet>")
+    sheet_xml = "".join(parts).encode("utf-8")
+    stamp = f"{day}T12:00:00Z"
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        "</Types>",
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>",
+        "docProps/app.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>signalen synth</Application></Properties>',
+        "docProps/core.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>klachtenregistratie</dc:creator>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_xml_text(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>",
+        "xl/styles.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
+    }
+    y, m, d = (int(x) for x in day.split("-"))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in list(files.items()) + [("xl/worksheets/sheet1.xml", sheet_xml)]:
+            zi = zipfile.ZipInfo(name, date_time=(max(y, 1980), m, d, 12, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
-            dst.writestr(zi, body)
+            z.writestr(zi, body.encode("utf-8") if isinstance(body, str) else body, compresslevel=6)
 
 
 def _write_terugbel(path: Path, rows, geo):

@@ -1,0 +1,43 @@
+"""`signalen demo-data`: write the synthetic corpus (a thin call into ``signalen_lib.synth``)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo-data")
+    def demo_data(
+        n: int = typer.Option(20000, "--n", min=1, help="Number of synthetic signals."),
+        seed: int = typer.Option(42, "--seed", help="Random seed (same seed -> byte-identical files)."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: data/raw of the settings)."),
+        start: str = typer.Option("2024-11-01", "--start", help="First day of the period (YYYY-MM-DD)."),
+        end: str = typer.Option("2026-10-31", "--end", help="Last day of the period (YYYY-MM-DD)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings YAML."),
+    ) -> None:
+        """Generate the synthetic Dutch signal corpus: KTO CSV, complaints XLSX, call-back notes JSONL,
+        interview JSON, plus ground truth (categories, perception, events, PII spans)."""
+        from . import generate
+
+        if out is None:
+            from ..config import load_config
+
+            out = load_config(config).raw_dir
+        try:
+            t0 = time.perf_counter()
+            summary = generate(n, seed, out, start=start, end=end)
+            secs = time.perf_counter() - t0
+        except ValueError as exc:
+            typer.echo(f"signalen: error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        if as_json:
+            typer.echo(json.dumps(summary, indent=2))
+            return
+        per = ", ".join(f"{k} {v}" for k, v in summary["sources"].items())
+        typer.echo(f"{summary['n']} signals ({per}) -> {out} in {secs:.1f} s")
+        typer.echo(f"ground truth: {summary['pii_spans']} PII spans, events: {', '.join(summary['events'])}")
