@@ -96,15 +96,28 @@ def run_demo(settings: Settings, *, n: int, seed: int = 42, config_path=None, re
     return 0
 
 
-def serve_dashboard(settings: Settings, *, config_path=None, echo: Echo = print) -> int:
-    """Start ``signalen serve`` (the dashboard part's command) if it is registered; otherwise say how."""
-    from .. import cli
+def _serve_available() -> bool:
+    import importlib
 
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands}
+    import typer
+
+    try:
+        mod = importlib.import_module("signalen_lib.dashboard.commands")
+    except ImportError:
+        return False
+    scratch = typer.Typer()
+    mod.register(scratch)
+    return any((c.name or (c.callback.__name__ if c.callback else "")) == "serve" for c in scratch.registered_commands)
+
+
+def serve_dashboard(settings: Settings, *, config_path=None, echo: Echo = print) -> int:
+    """Start ``signalen serve`` (the dashboard part's command) if it exists; otherwise say how."""
     url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
-    if "serve" not in names:
+    if not _serve_available():
         echo(f"Dashboard: start it with `signalen serve` (or `make dashboard`), then open {url}")
         return 0
+    from .. import cli
+
     echo(f"== dashboard op {url} (Ctrl-C stopt)")
     args = ["serve"] + (["--config", str(Path(config_path))] if config_path else [])
     return cli.main(args)
