@@ -1,0 +1,258 @@
+"""The dashboard's data: aggregates copied into an in-memory DuckDB, filters, small-cell rule.
+
+The store is opened read-only and briefly (DuckDB allows one writer process): at start the
+aggregates (``agg_daily``) are copied into an in-memory DuckDB in this kernel and the store is
+closed; every chart is then an aggregate query there. Only the examples page and the compliments
+wall read masked texts, again by opening the store read-only for one query.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..config import Settings
+from ..insights.aggregates import DIMENSIONS, MEASURES, read_meta
+from ..store import open_store
+from .demo import taxonomy
+
+ALL = "(alle)"
+PERIODS = {"laatste maand": 30, "laatste kwartaal": 91, "laatste jaar": 365, "alles": None, "aangepast": None}
+
+
+class DashboardDataError(Exception):
+    """The store cannot be read (missing, being written, no aggregates); message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's selection. Empty tuples/None mean 'all'. ``end`` is inclusive."""
+
+    start: date | None = None
+    end: date | None = None
+    source: str | None = None
+    channel: str | None = None
+    cluster: str | None = None
+    afdeling: str | None = None
+    wijk_code: str | None = None
+    buurt_code: str | None = None
+    categories: tuple[str, ...] = ()
+    subcategory: str | None = None
+    perception: str | None = None
+
+    def where(self, *, period: bool = True, start: date | None = None, end: date | None = None,
+              skip: tuple[str, ...] = ()) -> tuple[str, list]:
+        """SQL condition and parameters for agg_daily (or signals, same column names)."""
+        cond, params = ["TRUE"], []
+        s = start if start is not None else (self.start if period else None)
+        e = end if end is not None else (self.end if period else None)
+        if s is not None:
+            cond.append("day >= ?")
+            params.append(pd.Timestamp(s).to_pydatetime())
+        if e is not None:
+            cond.append("day < ?")
+            params.append((pd.Timestamp(e) + pd.Timedelta(days=1)).to_pydatetime())
+        for col in ("source", "channel", "cluster", "afdeling", "wijk_code", "buurt_code", "subcategory", "perception"):
+            val = getattr(self, col)
+            if val is not None and col not in skip:
+                cond.append(f"{col} = ?")
+                params.append(val)
+        if self.categories and "category" not in skip:
+            cond.append(f"category IN ({', '.join('?' * len(self.categories))})")
+            params.extend(self.categories)
+        return " AND ".join(cond), params
+
+    def previous(self) -> "Filters":
+        """The same selection for the period of equal length just before."""
+        if self.start is None or self.end is None:
+            return self
+        length = (self.end - self.start).days + 1
+        return replace(self, start=self.start - timedelta(days=length), end=self.start - timedelta(days=1))
+
+    def year_before(self) -> "Filters":
+        if self.start is None or self.end is None:
+            return self
+        return replace(self, start=self.start - timedelta(weeks=52), end=self.end - timedelta(weeks=52))
+
+
+@dataclass
+class DashboardData:
+    """Aggregates in memory plus what the views need to name things."""
+
+    settings: Settings
+    con: duckdb.DuckDBPyConnection
+    meta: dict
+    first_day: date | None
+    last_day: date | None
+    category_names: dict[str, str] = field(default_factory=dict)
+    subcategory_names: dict[str, str] = field(default_factory=dict)
+    wijken: pd.DataFrame = field(default_factory=pd.DataFrame)
+    buurten: pd.DataFrame = field(default_factory=pd.DataFrame)
+    models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    status_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    # ---- loading ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, settings: Settings, aggregates: pd.DataFrame | None = None) -> "DashboardData":
+        """Copy agg_daily (or the given frame) into memory; read names, models, status."""
+        models = pd.DataFrame()
+        status: dict[str, pd.DataFrame] = {}
+        con = duckdb.connect(":memory:")
+        if aggregates is not None:
+            con.register("agg_src", aggregates)
+            con.execute("CREATE TABLE agg AS SELECT * FROM agg_src")
+            con.unregister("agg_src")
+            meta = {"model_version": "", "refreshed_at": ""}
+        else:
+            try:
+                store = open_store(settings, restricted=False, read_only=True)
+            except Exception as exc:  # noqa: BLE001
+                raise DashboardDataError(
+                    f"De gegevens kunnen nu niet gelezen worden ({str(exc).splitlines()[0]}). "
+                    "Draai eerst de pijplijn, of probeer het zo opnieuw als die nog loopt."
+                ) from None
+            try:
+                db = store.shared
+                if not db.table_exists("agg_daily"):
+                    raise DashboardDataError("Er zijn nog geen aggregaten: draai eerst de pijplijn (signalen pipeline).")
+                meta = read_meta(db)
+                cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
+                if db.backend == "duckdb":
+                    tbl = db._con.execute(f"SELECT {cols} FROM agg_daily").to_arrow_table()  # noqa: SLF001 (fast path)
+                    con.register("agg_src", tbl)
+                else:
+                    con.register("agg_src", db.query_df(f"SELECT {cols} FROM agg_daily"))
+                con.execute("CREATE TABLE agg AS SELECT * FROM agg_src")
+                con.unregister("agg_src")
+                if db.table_exists("topic_models"):
+                    models = db.query_df(
+                        "SELECT model_version, created_at, n_docs, is_current, metrics, path FROM topic_models "
+                        "ORDER BY created_at DESC LIMIT 20")
+                for t in _status_tables(db):
+                    try:
+                        status[t] = db.query_df(f"SELECT * FROM {t} LIMIT 20")
+                    except Exception:  # noqa: BLE001
+                        pass
+            finally:
+                store.close()
+        first, last = con.execute("SELECT min(day), max(day) FROM agg").fetchone()
+        tax = taxonomy(str(settings.taxonomy_path))
+        cat_names = {k: v[0] for k, v in tax.items()}
+        cat_names.setdefault("overig", "Overig")
+        sub_names = {s: n for _, subs in tax.values() for s, n in subs.items()}
+        sub_names.setdefault("overig", "Overig")
+        geo = settings.geo_dir
+        bu = pd.read_csv(geo / "rotterdam_buurten.tsv", sep="\t", dtype={"inwoners": "Int64"})
+        wj = bu.groupby(["wijkcode", "wijknaam"], as_index=False)["inwoners"].sum()
+        return cls(settings=settings, con=con, meta=meta,
+                   first_day=pd.Timestamp(first).date() if first is not None else None,
+                   last_day=pd.Timestamp(last).date() if last is not None else None,
+                   category_names=cat_names, subcategory_names=sub_names, wijken=wj, buurten=bu,
+                   models=models, status_tables=status)
+
+    # ---- queries ------------------------------------------------------------------------
+    def q(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def distinct(self, col: str, where: str = "TRUE", params: list | None = None) -> list[str]:
+        if col not in DIMENSIONS:
+            raise ValueError(col)
+        df = self.q(f"SELECT DISTINCT {col} AS v FROM agg WHERE {where} ORDER BY 1", params)
+        return [str(v) for v in df["v"]]
+
+    def cat_name(self, key: str) -> str:
+        return self.category_names.get(key, key.replace("_", " "))
+
+    def sub_name(self, key: str) -> str:
+        return self.subcategory_names.get(key, key.replace("_", " "))
+
+    def wijk_name(self, code: str) -> str:
+        if "_wijk_names" not in self.__dict__:
+            self._wijk_names = dict(zip(self.wijken.wijkcode, self.wijken.wijknaam))
+        return str(self._wijk_names.get(code, code))
+
+    def buurt_name(self, code: str) -> str:
+        if "_buurt_names" not in self.__dict__:
+            self._buurt_names = dict(zip(self.buurten.buurtcode, self.buurten.buurtnaam))
+        return str(self._buurt_names.get(code, code))
+
+    def period_for(self, preset: str) -> tuple[date | None, date | None]:
+        days = PERIODS.get(preset)
+        if self.last_day is None:
+            return None, None
+        if days is None:
+            return self.first_day, self.last_day
+        return self.last_day - timedelta(days=days - 1), self.last_day
+
+    # ---- texts (read-only store, one query) ---------------------------------------------
+    def examples(self, f: Filters, page: int = 0, page_size: int = 10, perception: str | None = None) -> pd.DataFrame:
+        """A page of masked texts for the selection, newest first (raw rows never leave this page)."""
+        mv = self.meta.get("model_version") or None
+        where, params = f.where()
+        where = (where.replace("day >=", "s.received_at >=").replace("day <", "s.received_at <"))
+        for col in ("source", "channel", "cluster", "afdeling", "wijk_code", "buurt_code"):
+            where = where.replace(f"{col} = ?", f"s.{col} = ?")
+        where = where.replace("subcategory = ?", "COALESCE(c.subcategory, 'overig') = ?")
+        where = where.replace("category IN", "COALESCE(c.category, 'overig') IN")
+        where = where.replace("perception = ?", "COALESCE(p.perception, 'onbekend') = ?")
+        if perception:
+            where += " AND COALESCE(p.perception, 'onbekend') = ?"
+            params = params + [perception]
+        try:
+            store = open_store(self.settings, restricted=False, read_only=True)
+        except Exception as exc:  # noqa: BLE001
+            raise DashboardDataError(f"De teksten kunnen nu niet gelezen worden ({str(exc).splitlines()[0]}).") from None
+        try:
+            db = store.shared
+            has_cat = db.table_exists("signal_categories") and mv is not None
+            has_per = db.table_exists("signal_perception")
+            cat_join = ("LEFT JOIN (SELECT signal_id, category, subcategory FROM signal_categories WHERE rank = 1 "
+                        "AND model_version = ?) c ON c.signal_id = s.signal_id") if has_cat else \
+                "LEFT JOIN (SELECT CAST(NULL AS TEXT) AS signal_id, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS subcategory) c ON FALSE"
+            per_join = "LEFT JOIN signal_perception p ON p.signal_id = s.signal_id" if has_per else \
+                "LEFT JOIN (SELECT CAST(NULL AS TEXT) AS signal_id, CAST(NULL AS TEXT) AS perception) p ON FALSE"
+            sql = f"""SELECT s.received_at, s.source, s.channel, s.wijk, COALESCE(c.category, 'overig') AS category,
+                             COALESCE(c.subcategory, 'overig') AS subcategory,
+                             COALESCE(p.perception, 'onbekend') AS perception, s.text
+                      FROM signals s {cat_join} {per_join}
+                      WHERE {where}
+                      ORDER BY s.received_at DESC, s.signal_id
+                      LIMIT {int(page_size)} OFFSET {int(page) * int(page_size)}"""
+            return db.query_df(sql, ([mv] if has_cat else []) + params)
+        finally:
+            store.close()
+
+
+def _status_tables(db) -> list[str]:
+    """Validation/pipeline status tables present in the shared zone (names vary per part)."""
+    names = []
+    for t in ("validation_runs", "validation_results", "pipeline_runs", "report_runs"):
+        if db.table_exists(t):
+            names.append(t)
+    return names
+
+
+def find_ldavis(settings: Settings, models: pd.DataFrame) -> Path | None:
+    """The pyLDAvis HTML of the current model, if the topics part wrote one."""
+    candidates: list[Path] = []
+    if len(models):
+        cur = models[models["is_current"].astype(bool)] if "is_current" in models else models
+        for p in cur.get("path", pd.Series(dtype=str)).dropna():
+            if p:
+                pp = Path(p)
+                candidates += sorted(pp.glob("*ldavis*.html")) if pp.is_dir() else []
+    for base in (settings.models_dir, settings.reports_dir):
+        if base.exists():
+            candidates += sorted(base.glob("**/*ldavis*.html"), key=lambda x: x.stat().st_mtime, reverse=True)
+    return candidates[0] if candidates else None
+
+
+def parse_metrics(text) -> dict:
+    try:
+        return json.loads(text) if text else {}
+    except (TypeError, ValueError):
+        return {}

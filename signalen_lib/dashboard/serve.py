@@ -1,0 +1,173 @@
+"""Start Voila on the dashboard notebooks, locked down and with bounded memory.
+
+What the command line sets (voila 0.5.13; see ``voila/app.py``, ``voila/configuration.py`` and
+``voila/voila_kernel_manager.py``):
+
+* Only ``notebooks/dashboard/`` is served (it is Voila's root dir and the kernels' working dir).
+  ``/voila/files/`` serves nothing (``file_allowlist`` matches no file, ``file_denylist`` matches
+  everything), so ``data/`` and every other file stay unreachable; sources are stripped, tracebacks
+  hidden, no browser is opened, and the port is exactly the configured one (no port retries).
+* Voila's kernel websocket only forwards comm messages, kernel_info and shutdown from the browser
+  (``allowed_message_types`` in ``voila/app.py``): an ``execute_request`` from a page is dropped,
+  so a visitor cannot run code.
+* Kernels: a pool of pre-heated kernels per notebook (``preheat_kernel``; the notebook is already
+  executed when a visitor arrives), refilled after each visit. The page shuts its kernel down when
+  it is closed (Voila's ``beforeunload`` handler); kernels whose page vanished without that (a
+  crashed browser, a laptop lid) are culled after ``cull_idle_timeout`` seconds without activity,
+  also when a dead websocket still counts as connected (``cull_connected``). Pooled kernels are
+  never culled (VoilaKernelManager.cull_kernel_if_idle).
+* Each kernel reads the same settings as the server: they are written to a YAML file that
+  ``SIGNALEN_CONFIG`` points to.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..config import ENV_PREFIX, Settings, project_root
+
+NOTEBOOK_DIR_NAME = Path("notebooks") / "dashboard"
+MAIN_NOTEBOOK = "dashboard.ipynb"
+TEMPLATE_NAME = "signalen"
+# JupyterLab UI extensions installed in the venv have no business on the dashboard page (jupytext's
+# fails to load there and both add requests).
+LABEXTENSIONS_DENIED = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"]
+SECURITY_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def notebook_dir() -> Path:
+    """``notebooks/dashboard`` of the checkout (or SIGNALEN_HOME)."""
+    for base in (project_root(), Path(__file__).resolve().parents[2]):
+        d = base / NOTEBOOK_DIR_NAME
+        if (d / MAIN_NOTEBOOK).exists():
+            return d
+    raise FileNotFoundError(f"dashboard notebooks not found in {project_root() / NOTEBOOK_DIR_NAME}")
+
+
+def dashboard_url(settings: Settings, port: int | None = None, host: str | None = None) -> str:
+    return f"http://{host or settings.dashboard_host}:{port or settings.dashboard_port}/voila/render/{MAIN_NOTEBOOK}"
+
+
+def voila_args(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
+               cull_idle_timeout: int = 600, cull_interval: int = 60, notebooks: Path | None = None) -> list[str]:
+    """The ``voila`` command line (without the executable)."""
+    nb_dir = notebooks or notebook_dir()
+    pools = {"default": {"pool_size": max(0, int(pool_size))}}
+    return [
+        str(nb_dir),
+        "--no-browser",
+        f"--Voila.ip={host or settings.dashboard_host}",
+        f"--Voila.port={int(port or settings.dashboard_port)}",
+        "--Voila.port_retries=0",
+        "--Voila.tornado_settings=" + json.dumps({"headers": SECURITY_HEADERS}),
+        "--VoilaConfiguration.file_allowlist=[]",
+        '--VoilaConfiguration.file_denylist=[".*"]',
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.template={TEMPLATE_NAME}",
+        "--VoilaConfiguration.extension_denylist=" + json.dumps(LABEXTENSIONS_DENIED),
+        "--VoilaConfiguration.theme=light",
+        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.default_pool_size={max(0, int(pool_size))}",
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        "--VoilaKernelManager.fill_delay=0",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
+        f"--MappingKernelManager.cull_interval={int(cull_interval)}",
+        "--MappingKernelManager.cull_connected=True",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+
+
+def write_template(data_dir: Path) -> Path:
+    """Voila template ``signalen``: the installed ``lab`` template without its CDN stylesheets.
+
+    Voila 0.5's ``lab/index.html.j2`` links Font Awesome from cdn.jsdelivr.net; the dashboard uses
+    no icons and must not touch the network, so those lines are dropped. Written into a Jupyter
+    data dir (``JUPYTER_PATH``) so Voila finds it; everything else comes from ``lab``.
+    """
+    import voila.paths
+
+    lab = None
+    for root in voila.paths.jupyter_path("voila", "templates"):
+        cand = Path(root) / "lab" / "index.html.j2"
+        if cand.exists():
+            lab = cand
+            break
+    if lab is None:
+        raise FileNotFoundError("voila's lab template (index.html.j2) not found")
+    lines = [ln for ln in lab.read_text(encoding="utf-8").splitlines() if "cdn.jsdelivr.net" not in ln and "//cdn" not in ln]
+    tdir = data_dir / "voila" / "templates" / TEMPLATE_NAME
+    tdir.mkdir(parents=True, exist_ok=True)
+    (tdir / "index.html.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tdir / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    return data_dir
+
+
+def voila_env(settings: Settings, config_path: Path) -> dict[str, str]:
+    """Environment for Voila and its kernels: the settings as one YAML file, no stray overrides."""
+    data = {}
+    for k, v in settings.model_dump().items():
+        data[k] = str(v) if isinstance(v, Path) else v
+    config_path.write_text(yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX) or k == ENV_PREFIX + "HOME"}
+    env[ENV_PREFIX + "CONFIG"] = str(config_path)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    # keep Jupyter from looking for user-wide config that could loosen these settings
+    env["JUPYTER_CONFIG_DIR"] = str(config_path.parent / "jupyter_config")
+    data_dir = write_template(config_path.parent / "jupyter_data")
+    env["JUPYTER_PATH"] = os.pathsep.join([str(data_dir)] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
+    return env
+
+
+def start(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
+          cull_idle_timeout: int = 600, cull_interval: int = 60, log_path: Path | None = None,
+          notebooks: Path | None = None) -> subprocess.Popen:
+    """Start Voila in the background; returns the process (stop it with ``terminate()``)."""
+    nb_dir = notebooks or notebook_dir()
+    tmp = Path(tempfile.mkdtemp(prefix="signalen-voila-"))
+    env = voila_env(settings, tmp / "settings.yaml")
+    cmd = [sys.executable, "-m", "voila", *voila_args(settings, port=port, host=host, pool_size=pool_size,
+                                                        cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval,
+                                                        notebooks=nb_dir)]
+    out = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    return subprocess.Popen(cmd, cwd=str(nb_dir), env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_until_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until the server answers ``url`` (the tree page); raises RuntimeError on timeout or exit."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"voila did not answer {url} within {timeout:.0f} s")
+
+
+def serve(settings: Settings, **kwargs) -> int:
+    """Run Voila in the foreground until interrupted; returns its exit code."""
+    proc = start(settings, **kwargs)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            return proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()

@@ -1,0 +1,32 @@
+"""Dashboard/aggregate tables (migrations 70-79, shared zone).
+
+``agg_daily`` holds signal counts per day and every dimension the dashboard filters on, built by
+:func:`signalen_lib.insights.aggregates.refresh_aggregates`. ``agg_meta`` records when and from
+which topic model it was built. Never edit a released migration: add a new one.
+"""
+from __future__ import annotations
+
+from ..store.migrations import Migration, register
+
+register(Migration(70, "shared", "dashboard aggregates (agg_daily, agg_meta)", (
+    """CREATE TABLE IF NOT EXISTS agg_daily (
+        day TIMESTAMP NOT NULL,
+        category TEXT NOT NULL,
+        subcategory TEXT NOT NULL,
+        cluster TEXT NOT NULL,
+        afdeling TEXT NOT NULL,
+        wijk_code TEXT NOT NULL,
+        buurt_code TEXT NOT NULL,
+        source TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        perception TEXT NOT NULL,
+        n BIGINT NOT NULL,
+        n_scored BIGINT NOT NULL,
+        n_dissatisfied BIGINT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS agg_daily_day ON agg_daily (day)",
+    """CREATE TABLE IF NOT EXISTS agg_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    )""",
+)))

@@ -1,0 +1,139 @@
+"""The dashboard app without a browser: filters, small-cell rule, escaping, Voila settings."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from signalen_lib.dashboard import build_app
+from signalen_lib.dashboard.app import Dashboard
+from signalen_lib.dashboard.demo import CANARY_NAME, CANARY_PHONE, fill_demo_store
+from signalen_lib.store import open_store
+
+
+@pytest.fixture(scope="module")
+def demo_settings(tmp_path_factory):
+    from signalen_lib.config import load_config
+
+    root = tmp_path_factory.mktemp("dash")
+    settings = load_config(None, data_dir=str(root / "data"), reports_dir=str(root / "reports"))
+    with open_store(settings) as st:
+        fill_demo_store(st, settings, n=6000)
+    return settings
+
+
+@pytest.fixture
+def app(demo_settings) -> Dashboard:
+    a = build_app(demo_settings)
+    assert isinstance(a, Dashboard)
+    return a
+
+
+def _spec_rows(box) -> list[dict]:
+    spec = box.spec
+    assert spec is not None
+    return [r for vals in spec.get("datasets", {}).values() for r in vals]
+
+
+def test_build_app_renders_every_view(app):
+    app.render_all()
+    for name in ("overzicht_volume", "overzicht_kpi", "trend", "map", "heatmap"):
+        assert app.v[name].spec is not None, name
+    assert "Signalering" in app.v["alerts"].value
+    assert "Bron kaartgrenzen: CBS Wijk- en Buurtkaart (CC BY 4.0)" in app.v["attribution"].value
+    assert "signalen-examples" in app.v["examples"].value
+    assert "Complimenten" in app.v["compliments"].value
+    assert "demo-1" in app.v["model"].value
+
+
+def test_filters_change_the_numbers(app):
+    total = app.total(app.filters)
+    app.set_filters(categories=["afval"])
+    afval = app.total(app.filters)
+    assert 0 < afval < total
+    assert app.filters.categories == ("afval",)
+    assert "afval" in [o[1] for o in app.w_trend_cat.options] and app.w_trend_cat.value == "afval"
+    # subcategory becomes available for one category and narrows further
+    sub = [v for _, v in app.w_sub.options if v][0]
+    app.set_filters(subcategory=sub)
+    assert app.total(app.filters) < afval
+    app.set_filters(period="laatste maand")
+    assert app.filters.end == app.data.last_day and (app.filters.end - app.filters.start).days == 29
+    app.reset()
+    assert app.total(app.filters) == total
+
+
+def test_cluster_afdeling_and_wijk_buurt_cascade(app):
+    cluster = [v for _, v in app.w_cluster.options if v][0]
+    app.set_filters(cluster=cluster)
+    afd = {v for _, v in app.w_afdeling.options if v}
+    allowed = set(app.data.distinct("afdeling", "cluster = ?", [cluster]))
+    assert afd == allowed
+    app.set_filters(wijk="WK059901")
+    buurten = {v for _, v in app.w_buurt.options if v}
+    assert buurten and all(b.startswith("BU059901") for b in buurten)
+
+
+def test_small_cells_are_suppressed(app, demo_settings):
+    k = demo_settings.min_cell_size
+    app.render_all()
+    for name in ("overzicht_volume", "trend", "heatmap"):
+        rows = _spec_rows(app.v[name])
+        assert all(r["n"] is None or r["n"] >= k for r in rows if "n" in r), name
+    # a selection with fewer than k signals: no examples, no count
+    app.set_filters(period="laatste maand", wijk="WK059901", categories=["parkeren"], perception="compliment")
+    n = app.total(app.filters)
+    assert n < k
+    app._render_view(4)
+    assert "minder dan" in app.v["examples"].value and "<table" not in app.v["examples"].value
+    assert f"minder dan {k}" in app.w_status.value
+
+
+def test_texts_are_escaped_and_masked(app):
+    app.set_filters(period="laatste maand", categories=["afval"])
+    app._render_view(4)
+    page = app.v["examples"].value
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    assert "[NAAM]" in page and CANARY_NAME not in page and CANARY_PHONE not in page
+
+
+def test_alerts_show_spike_and_new_topic(app):
+    app._render_view(2)
+    al = app.alerts()
+    assert "nieuw_slagboom" in set(al["key"])
+    assert "afval" in set(al["key"])
+    assert "nieuw onderwerp" in app.v["alerts"].value
+
+
+def test_no_store_gives_a_dutch_message(settings_factory):
+    from ipywidgets import HTML
+
+    w = build_app(settings_factory("duckdb"))
+    assert isinstance(w, HTML) and "pijplijn" in w.value
+
+
+def test_voila_is_locked_down_and_culls(demo_settings, tmp_path):
+    from signalen_lib.dashboard.serve import voila_args, voila_env
+
+    args = voila_args(demo_settings, port=9999, pool_size=3, cull_idle_timeout=120, cull_interval=30)
+    assert args[0].endswith("notebooks/dashboard")
+    assert "--no-browser" in args and "--Voila.port=9999" in args and "--Voila.port_retries=0" in args
+    assert "--VoilaConfiguration.file_allowlist=[]" in args
+    assert "--MappingKernelManager.cull_idle_timeout=120" in args and "--MappingKernelManager.cull_interval=30" in args
+    assert "--VoilaConfiguration.preheat_kernel=True" in args
+    pools = json.loads([a for a in args if a.startswith("--VoilaKernelManager.kernel_pools_config=")][0].split("=", 1)[1])
+    assert pools["default"]["pool_size"] == 3
+    env = voila_env(demo_settings, tmp_path / "settings.yaml")
+    template = (tmp_path / "jupyter_data" / "voila" / "templates" / "signalen" / "index.html.j2").read_text()
+    assert "cdn." not in template and "<link rel=\"stylesheet\" href=\"http" not in template
+    from signalen_lib.config import load_config
+
+    assert load_config(env["SIGNALEN_CONFIG"]).data_dir == demo_settings.data_dir
+
+
+def test_serve_command_has_help(capsys):
+    from signalen_lib.cli import main
+
+    assert main(["serve", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--port" in out and "--cull-idle-timeout" in out
