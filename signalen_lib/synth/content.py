@@ -22,7 +22,7 @@ GLOBAL_RULES: dict[str, list[str]] = {
     "wkn": ["{2|3|4|5|6|8} {wkn|wk|weken}", "{1|2} mnd", "ruim {2|3} wkn"],
     "dagen": ["{twee|drie|vier|vijf|2|3|4|5|10} dagen", "een week", "{ruim|bijna} een week"],
     "nog_steeds": ["nog steeds", "nog altijd", "tot nu toe", "nog {steeds|altijd} niet"],
-    "belachelijk": ["belachelijk", "schandalig", "echt niet normaal", "onacceptabel", "te gek voor woorden", "diep triest", "een schande", "niet te geloven"],
+    "belachelijk": ["belachelijk", "schandalig", "niet normaal", "onacceptabel", "te gek voor woorden", "diep triest", "een schande", "niet te geloven"],
     "boos": ["boos", "woedend", "teleurgesteld", "gefrustreerd", "het zat", "het spuugzat", "ontzettend geïrriteerd", "kwaad"],
     "gemeente": ["de gemeente", "jullie", "de gemeente Rotterdam", "gemeente", "jullie als gemeente"],
     "snel": ["snel", "vlot", "binnen een paar minuten", "meteen", "direct", "heel snel"],
@@ -50,12 +50,12 @@ GLOBAL_RULES: dict[str, list[str]] = {
     "tb_open": ["{Klt|klt|Klant|klant} belt {ivm|i.v.m.|over|nav|n.a.v.} <np>.", "{Mw.|mw.|Mw|mw|Dhr.|dhr.|Dhr|dhr} belt {ivm|i.v.m.|over|nav} <np>.", "{Klt|klt|Klant} {heeft vraag over|vraagt naar|belt voor} <np>.", "Terugbelverzoek {ivm|i.v.m.|mbt|m.b.t.} <np>.", "TBV {ivm|mbt} <np>."],
     "tb_subj": ["{Klt|klt|Klant}", "{Mw.|mw.|Mw}", "{Dhr.|dhr.|Dhr}", "{Klt|klt}", "Beller"],
     "tb_req": ["{Graag|Verzoek|Svp|S.v.p.} {terugbellen|tb|terugbelen|contact opnemen}", "{Verzoek om|Graag} {terugbelverzoek|terugbelafspraak} {naar|voor} {vakafdeling|afdeling|behandelaar|backoffice}", "Wil {graag |}{teruggebeld worden|tb|dat iemand terugbelt}", "Doorgezet naar {backoffice|2e lijn|vakafdeling|behandelaar}"],
-    "tb_when": ["z.s.m.", "zsm", "{vandaag|morgen} {voor|na} {12|13|14|16} uur", "{ochtend|middag|ma|di|wo|do|vr} {ochtend|middag|}", "binnen {2|3|5} werkdagen", "graag {voor|na} {10|11|15} uur", "liefst {ochtend|middag}"],
+    "tb_when": ["z.s.m.", "zsm", "{vandaag|morgen} {voor|na} {12|13|14|16} uur", "{ma|di|wo|do|vr|}{ochtend|middag}", "binnen {2|3|5} werkdagen", "{voor|na} {10|11|15} uur", "liefst {ochtend|middag}"],
     "tb_close": ["{Klt|Klant} {geïnformeerd|geinformeerd} over {termijn|afhandeltermijn} {van |}{2|3|5} werkdagen.", "{Klt|Klant} is {erg |}{boos|ontstemd|ongerust|geïrriteerd}.", "Klt {al|reeds} {2|3|meerdere}x {gebeld|teruggebeld} hierover.", "{Klt|Klant} {heeft|had} geen {brief|mail|bevestiging} ontvangen.", "Niet verder kunnen helpen{ in 1e lijn|}.", "Zie {eerdere|vorige} notitie.", "Vraag kon niet direct beantwoord worden.", "{Let op|NB}: klt {slechthorend|spreekt slecht Nederlands|is laaggeletterd}."],
     # interview frames
     "iv_persoon": ["bewoner", "bewoonster", "ondernemer", "oudere bewoner", "jonge moeder", "vader van twee kinderen", "mantelzorger", "vrijwilliger", "buurtbewoner", "winkelier"],
     "iv_leeftijd": ["{ca. |circa |ongeveer |}{25|30|35|40|45|50|55|60|65|70|75|80} jaar", "{jaren |}{20|30|40|50|60|70|80}", "leeftijd onbekend"],
-    "iv_open": ["Gesprek met <iv_persoon> (<iv_leeftijd>).", "Interview {bij|met} <iv_persoon>{, | in }{de buurt|het buurthuis|de wijk|de bibliotheek}.", "Huisbezoek {bij|aan} <iv_persoon>.", "{Gesprek|Gesprekje} {op straat|op het plein|bij de stadswinkel|in het wijkcentrum} met <iv_persoon>.", "Notities gesprek <iv_persoon> ({telefonisch|aan huis|in het wijkcentrum})."],
+    "iv_open": ["Gesprek met <iv_persoon> (<iv_leeftijd>).", "Interview met <iv_persoon> in {de buurt|het buurthuis|de wijk|de bibliotheek}.", "Huisbezoek {bij|aan} <iv_persoon>.", "{Gesprek|Gesprekje} {op straat|op het plein|bij de stadswinkel|in het wijkcentrum} met <iv_persoon>.", "Notities gesprek <iv_persoon> ({telefonisch|aan huis|in het wijkcentrum})."],
     "iv_link": ["Daarnaast:", "Verder:", "Ook:", "Tweede punt:", "Wat ook speelt:", "Noemt ook:", "Ander onderwerp:", "-"],
     "iv_subj": ["Bewoner:", "Bw.:", "Geeft aan:", "Bewoner geeft aan:", "Noemt:", "Punt:", "Bewoner zegt:"],
     "iv_quote": ["Letterlijk: \"<k>\".", "Citaat: \"<k>\"", "\"<k>\", aldus <iv_persoon>.", "Zegt: \"<k>\"."],
@@ -126,7 +126,7 @@ S["parkeren/foutparkeren"] = dict(
     np=["{foutparkeerders|foutgeparkeerde auto's} in {onze straat|de buurt}", "de {auto's|busjes} op de stoep", "{de|onze} invalidenparkeerplaats"],
     k=["er {staan|parkeren} {elke dag|constant|steeds} {auto's|busjes|bestelbussen} op de stoep{ en ik kan er met de rolstoel niet langs| en de kinderwagen kan er niet langs|}", "{iemand|een buurman} {parkeert|staat} {steeds|elke avond} op {mijn|de} invalidenparkeerplaats en er wordt niks aan gedaan", "ik heb {al <aantal> keer|meerdere keren} {foutparkeerders|foutparkeren} gemeld maar {er komt nooit handhaving|niemand komt kijken}"],
     v=["<wil_weten> {hoe|waar} ik foutparkeerders kan melden", "mag {een|mijn buurman met zijn} busje zomaar op de stoep {staan|parkeren}?"],
-    p=["na mijn melding over {foutparkeerders|de auto's op de stoep} {kwam|werd} {handhaving|er} {dezelfde dag|snel} {langs|gecontroleerd}"],
+    p=["na mijn melding over {foutparkeerders|de auto's op de stoep} {kwam handhaving {dezelfde dag|snel} langs|werd er {dezelfde dag|snel} gecontroleerd}"],
     n=["meldt foutparkeerders {op stoep|bij school|in straat}", "auto staat {al <dagen>|steeds} op {invalidenplaats|gehandicaptenplaats}", "wil handhaving ivm foutparkeren"],
     pii=["kenteken", "adres"],
 )
@@ -452,7 +452,7 @@ S["verkeer/fietsparkeren"] = dict(
 )
 S["verkeer/wegwerkzaamheden"] = dict(
     np=["de {wegwerkzaamheden|werkzaamheden aan de weg}", "de omleiding {bij|rond} {de werkzaamheden|de brug}", "de afsluiting van {onze straat|de brug}"],
-    k=["{door|vanwege} de {werkzaamheden|afsluiting} {is|was} {onze straat|mijn winkel|de wijk} {al maanden|<al_lang>} {niet te bereiken|onbereikbaar}", "{niemand|we zijn niet} {heeft ons geïnformeerd|geïnformeerd} over de {werkzaamheden|afsluiting} {en de omleiding is onduidelijk|}", "de {werkzaamheden|afsluiting} {duren|duurt} {veel langer dan gepland|maar voort} en er {wordt|word} {bijna nooit|niet} gewerkt"],
+    k=["{door|vanwege} de {werkzaamheden|afsluiting} {is|was} {onze straat|mijn winkel|de wijk} {al maanden|<al_lang>} {niet te bereiken|onbereikbaar}", "{niemand|we zijn niet} {heeft ons geïnformeerd|geïnformeerd} over de {werkzaamheden|afsluiting} {en de omleiding is onduidelijk|}", "{de werkzaamheden duren|de afsluiting duurt} {veel langer dan gepland|maar voort} en er {wordt|word} {bijna nooit|niet} gewerkt"],
     v=["<wil_weten> hoe lang de {werkzaamheden|afsluiting} {nog duren|nog duurt}", "is {onze straat|de brug} {met de fiets|voor de bus} bereikbaar tijdens de werkzaamheden?"],
     p=["de {omleiding|werkzaamheden} {was|waren} {goed aangegeven|netjes georganiseerd}"],
     n=["vraag over {duur|planning} {werkzaamheden|afsluiting}", "{winkel|woning} onbereikbaar door werkzaamheden", "omleiding onduidelijk"],
@@ -460,7 +460,7 @@ S["verkeer/wegwerkzaamheden"] = dict(
 )
 S["bereikbaarheid/wachttijd_telefoon"] = dict(
     np=["de wachttijd {bij|van} {14010|het 14010|de telefoon}", "{het|jullie} telefoonnummer 14010", "de bereikbaarheid {van de gemeente|van 14010}"],
-    k=["ik {moest|heb} {<minuten>|heel lang|eindeloos} {in de wacht|wachten} {staan|gestaan|} {bij 14010|aan de telefoon|}", "{14010|de gemeente} is {echt |}{niet|slecht|nooit} bereikbaar{, de lijn wordt gewoon verbroken|}", "na {<minuten>|een half uur} wachten werd {de verbinding|ik} {verbroken|eruit gegooid}"],
+    k=["ik {moest {<minuten>|heel lang} in de wacht staan|heb {<minuten>|eindeloos} in de wacht gestaan|heb {<minuten>|heel lang} moeten wachten} {bij 14010|aan de telefoon|}", "{14010|de gemeente} is {echt |}{niet|slecht|nooit} bereikbaar{, de lijn wordt gewoon verbroken|}", "na {<minuten>|een half uur} wachten werd {de verbinding|ik} {verbroken|eruit gegooid}"],
     v=["waarom {duurt het|is de wachttijd} {zo lang|zo lang bij 14010}?", "<wil_weten> wanneer {14010|de gemeente} het {best|rustigst} bereikbaar is"],
     p=["ik {had|kreeg} {binnen een minuut|meteen|direct} iemand aan de lijn", "{geen|bijna geen} wachttijd {bij 14010|aan de telefoon}"],
     n=["{verbinding|lijn} {eerder verbroken|viel weg}, belt opnieuw", "vraagt {wanneer|hoe laat} 14010 rustig is"],
@@ -496,14 +496,14 @@ S["bereikbaarheid/digitaal"] = dict(
 S["status_aanvraag/doorlooptijd"] = dict(
     np=["{de behandeling van |}mijn aanvraag", "de doorlooptijd {van mijn aanvraag|van de behandeling}", "de {behandeltermijn|afhandeling}"],
     k=["{het duurt|de behandeling duurt} {veel te lang|<al_lang>|maanden}{ voordat er een besluit komt|}", "de {wettelijke |}{termijn|behandeltermijn} is {allang|al <weken>} {verstreken|voorbij} en ik {heb nog niks|hoor niks}", "{elke keer|steeds} {wordt|word} {de termijn|de beslissing} {verlengd|uitgesteld}"],
-    v=["<wil_weten> hoe lang {de behandeling|het} {nog duurt|duurt}", "wanneer {kan ik|krijg ik} een {besluit|beslissing} verwachten?"],
+    v=["<wil_weten> hoe lang {de behandeling|het} {nog duurt|duurt}", "wanneer {kan ik een {besluit|beslissing} verwachten|krijg ik een {besluit|beslissing}}?"],
     p=["{mijn aanvraag|alles} {werd|was} {sneller dan verwacht|binnen de termijn|snel} {afgehandeld|geregeld}"],
     n=["{termijn|behandeltermijn} verstreken, {nog geen besluit|geen reactie}", "vraagt {hoe lang|naar} doorlooptijd {aanvraag|bezwaar}"],
     pii=[],
 )
 S["status_aanvraag/geen_reactie"] = dict(
     np=["{mijn mail|mijn brief|mijn bericht}", "{een|de} reactie op {mijn mail|mijn brief|mijn vraag}"],
-    k=["ik {heb|had} {<aantal> keer|meerdere keren|al twee keer} {gemaild|geschreven} en {nooit|nog steeds geen} {antwoord|reactie} {gekregen|ontvangen}", "{op|er komt geen reactie op} {mijn mail|mijn brief|mijn bericht} {van|sinds} <weken> {geleden |}{komt geen reactie|}", "{niemand|er is niemand die} {reageert|antwoordt} {op mijn vragen|op mijn mails}"],
+    k=["ik {heb|had} {<aantal> keer|meerdere keren|al twee keer} {gemaild|geschreven} en {nooit|nog steeds geen} {antwoord|reactie} {gekregen|ontvangen}", "{op mijn mail|op mijn brief|op mijn bericht} van <weken> geleden {heb ik nog steeds geen reactie|is nooit gereageerd|heb ik niks gehoord}", "{niemand|er is niemand die} {reageert|antwoordt} {op mijn vragen|op mijn mails}"],
     v=["<wil_weten> of {mijn mail|mijn brief|mijn formulier} {is aangekomen|goed is ontvangen}"],
     p=["ik {kreeg|had} {dezelfde dag|binnen een dag|snel} {antwoord|een reactie} op mijn {mail|vraag}"],
     n=["{mail|brief|formulier} <wkn> geleden verstuurd, geen reactie", "wil {bevestiging|ontvangstbevestiging} van {mail|brief}"],
@@ -562,7 +562,7 @@ S["bejegening/deskundigheid"] = dict(
 )
 S["bejegening/serieus_genomen"] = dict(
     np=["{hoe ik werd behandeld|de behandeling van mijn melding}", "het gevoel serieus genomen te worden"],
-    k=["ik {voel me|voelde me|werd} {niet serieus genomen|afgescheept|niet gehoord}", "{er werd niet|niemand} {geluisterd|luisterde} naar {mijn verhaal|wat ik zei}", "{ik werd|ze hebben me} {met een kluitje in het riet gestuurd|afgepoeierd}"],
+    k=["ik {voel me|voelde me|werd} {niet serieus genomen|afgescheept|niet gehoord}", "{er werd niet geluisterd|niemand luisterde} naar {mijn verhaal|wat ik zei}", "{ik werd|ze hebben me} {met een kluitje in het riet gestuurd|afgepoeierd}"],
     v=["ik {wil|wilde} {graag |}dat {iemand|er iemand} {echt |}naar mijn verhaal luistert"],
     p=["ik {voelde me|werd} {echt |}{gehoord|serieus genomen}", "{de medewerker|men} {nam|nam echt} de tijd {voor mij|om te luisteren}"],
     n=["voelt zich niet serieus genomen", "wil {leidinggevende|teamleider} spreken"],

@@ -179,12 +179,31 @@ class Signal:
 
 
 # --------------------------------------------------------------------------------------- text
-_SENT = re.compile(r"(?:^|(?<=[.!?])[ ]+|\n[ ]*)([a-zà-ÿ])")
+_SENT = re.compile(r"[.!?][ ]+[a-zà-ÿ]|\n[ ]*[a-zà-ÿ]")
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]{1,3}|[a-zA-Z.]*\.[a-zA-Z]+)\.$")
-_FIX = [(re.compile(r"[ \t]+([,.!?:;)])"), r"\1"), (re.compile(r"([!?])\.+"), r"\1"), (re.compile(r"\.{2,}"), "."),
-        (re.compile(r",\."), "."), (re.compile(r"\.,"), ","), (re.compile(r"[ \t]{2,}"), " "),
-        (re.compile(r"[ \t]+\n"), "\n"), (re.compile(r":\."), ":")]
-_NEEDS_FIX = re.compile(r"[ \t][,.!?:;)\n \t]|[!?]\.|\.[.,]|,\.|:\.")
+_FIX_RX = re.compile(r"[ \t]+(?=[,.!?:;)\n])|(?<=[!?])\.+|\.{2,}|,\.|\.,|:\.|[ \t]{2,}")
+_FIX_MAP = {",.": ".", ".,": ",", ":.": ":"}
+
+
+def _fix_one(m: re.Match) -> str:
+    g = m.group()
+    c = g[0]
+    if c == " " or c == "\t":
+        s, e = m.string, m.end()
+        return "" if e < len(s) and s[e] in ",.!?:;)\n" else " "
+    if c == ".":
+        return "" if m.start() > 0 and m.string[m.start() - 1] in "!?" else "."
+    return _FIX_MAP[g]
+
+
+def _fix(s: str) -> str:
+    """Tidy spaces and punctuation left by optional parts ("a  b", "x .", "!.", ",.")."""
+    t = _FIX_RX.sub(_fix_one, s)
+    if t != s:
+        t = _FIX_RX.sub(_fix_one, t)
+    return t
+
+
 _MISSPELL = {"wordt": "word", "word": "wordt", "gebeurd": "gebeurt", "gebeurt": "gebeurd", "eigenlijk": "eigelijk",
              "misschien": "mischien", "reactie": "reaktie", "direct": "direkt", "contact": "kontakt",
              "geïnformeerd": "geinformeerd", "hygiënisch": "hygienisch", "alleen": "allen", "natuurlijk": "natuurlijk",
@@ -239,10 +258,7 @@ def assemble(segments: list, rng: random.Random, typo_rate: float = 0.0, lower: 
     for k, p in enumerate(parts):
         if p[1] is not None:
             continue
-        s = p[0]
-        if _NEEDS_FIX.search(s):
-            for rx, rep in _FIX:
-                s = rx.sub(rep, s)
+        s = _fix(p[0])
         if k == 0:
             s = s.lstrip()
         if k == len(parts) - 1:
@@ -266,12 +282,16 @@ def assemble(segments: list, rng: random.Random, typo_rate: float = 0.0, lower: 
     text = "".join(out)
     if sentence_case and not lower and text:
         chars = None
+        c0 = text[0]
+        if "a" <= c0 <= "z" and not (spans and spans[0][0] == 0):
+            chars = list(text)
+            chars[0] = c0.upper()
         for m in _SENT.finditer(text):
-            i = m.start(1)
-            if any(a <= i < b for a, b, *_ in spans):
+            i = m.end() - 1
+            if spans and any(a <= i < b for a, b, *_ in spans):
                 continue
-            before = text[:i].rstrip()
-            if before.endswith(".") and _ABBREV_END.search(before[-12:]):
+            k = m.start()
+            if text[k] == "." and _ABBREV_END.search(text[max(0, k - 11):k + 1]):
                 continue
             up = text[i].upper()
             if len(up) == 1:
@@ -327,7 +347,8 @@ class TextMaker:
             else:
                 self.r("k", L[0], out)
             for loc in L[1:]:
-                out.append("\n" if rng.random() < 0.05 else ". ")
+                r = rng.random()
+                out.append("\n" if r < 0.08 else "; " if r < 0.16 else ". ")
                 self.r("ook", None, out)
                 out.append(" ")
                 self.r("k", loc, out)
@@ -443,7 +464,8 @@ class TextMaker:
         L = [self.loc(t) for t in topics]
         self.r("tb_intro", None, out)
         out.append(" ")
-        if perception == "klacht" and rng.random() < 0.4:
+        said_klacht = perception == "klacht" and rng.random() < 0.4
+        if said_klacht:
             self.r("tb_klacht", None, out)
             out.append(" ")
         self.r("tb_subj", None, out)
@@ -464,10 +486,10 @@ class TextMaker:
             out.append(" ")
             self.r("n", loc, out)
             out.append(". ")
-        if perception == "klacht" and rng.random() < 0.5:
+        if perception == "klacht" and not said_klacht and rng.random() < 0.5:
             self.r("tb_klacht", None, out)
             out.append(" ")
-        elif rng.random() < 0.35:
+        elif perception != "compliment" and rng.random() < 0.35:
             self.r("tb_close", None, out)
             out.append(" ")
         self.r("tb_req", None, out)
@@ -475,7 +497,7 @@ class TextMaker:
             out.append(" ")
             self.r("tb_when", None, out)
         if with_pii:
-            out.append(rng.choice((" ", ", ", ". ")))
+            out.append(rng.choice((", ", ". ", " / ", " - ", ", ")))
             r = rng.random()
             if r < 0.45:
                 self.r("pii_tb_naam", None, out)
@@ -504,16 +526,18 @@ class TextMaker:
                 out.append(" ")
             tone = perception if j == 0 else rng.choice(("klacht", "neutraal", perception))
             if tone == "klacht":
-                self.r("iv_subj", None, out)
-                out.append(" ")
+                if not j:
+                    self.r("iv_subj", None, out)
+                    out.append(" ")
                 self.r("nk" if loc.get("nk") and rng.random() < 0.5 else "n", loc, out)
                 out.append(". ")
                 self.r("iv_quote", loc, out)
             elif tone == "compliment":
                 self.r("iv_pos", loc, out)
             else:
-                self.r("iv_subj", None, out)
-                out.append(" ")
+                if not j:
+                    self.r("iv_subj", None, out)
+                    out.append(" ")
                 self.r("n", loc, out)
                 out.append(". ")
                 self.r("v", loc, out)

@@ -23,8 +23,8 @@ from pathlib import Path
 HELDOUT_PERCENT = 20
 
 # Interfixes as they are written between a first name/initials and the surname (lower case).
-INTERFIXES = ("van", "van der", "van den", "van de", "de", "den", "der", "ter", "ten", "van 't", "in 't", "op de", "te", "van het")
-_INTERFIX_WEIGHTS = (30, 18, 12, 10, 25, 2, 1, 3, 3, 2, 1, 1, 1, 1)
+INTERFIXES = ("van", "van der", "van den", "van de", "de", "den", "ter", "ten", "van 't", "in 't", "op de", "te", "van het")
+_INTERFIX_WEIGHTS = (30, 18, 12, 10, 25, 2, 3, 3, 2, 1, 1, 1, 1)
 
 _NAME_RE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:[-' ][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]+)?$")
 _STREET_RE = re.compile(r"^[A-Z][A-Za-zÀ-ÿ'. -]{3,34}$")
