@@ -1,0 +1,110 @@
+"""`signalen mask-text`, `signalen privacy-eval`, `signalen retention`."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..config import load_config
+
+ConfigOption = typer.Option(None, "--config", "-c", help="Settings YAML.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("mask-text")
+    def mask_text(
+        batch: int = typer.Option(512, "--batch", help="Lines masked together (a batch shares casing evidence)."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """Mask each line of standard input to standard output (one line out per line in)."""
+        from . import get_masker
+
+        settings = load_config(config)
+        t0 = time.perf_counter()
+        masker = get_masker(settings)
+        typer.echo(f"masker ready in {time.perf_counter() - t0:.1f} s", err=True)
+        out = sys.stdout
+        buf: list[str] = []
+
+        def flush() -> None:
+            masked, _ = masker.mask_many(buf)
+            for line in masked:
+                out.write(line + "\n")
+            out.flush()
+            buf.clear()
+
+        for raw in sys.stdin:
+            buf.append(raw.rstrip("\r\n").replace("\r", " "))
+            # interactive use: flush when no more input is waiting
+            if len(buf) >= batch or not _more_waiting():
+                flush()
+        if buf:
+            flush()
+
+    @app.command("privacy-eval")
+    def privacy_eval(
+        conll: Optional[Path] = typer.Option(None, "--conll", help="CoNLL-2002 file (token POS IOB per line)."),
+        synthetic: Optional[Path] = typer.Option(None, "--synthetic", help="Folder written by `signalen demo-data`."),
+        limit: Optional[int] = typer.Option(None, "--limit", help="CoNLL: only the first N sentences."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """Measure masking; prints one JSON object (per_recall, o_masked, precision/recall per type,
+        texts_per_second; or recall per type for the synthetic corpus)."""
+        from . import get_masker
+        from .evaluate import eval_conll, eval_synthetic
+
+        if bool(conll) == bool(synthetic):
+            raise typer.BadParameter("give exactly one of --conll FILE or --synthetic DIR")
+        settings = load_config(config)
+        masker = get_masker(settings)
+        if conll:
+            if not conll.exists():
+                raise FileNotFoundError(f"{conll} does not exist")
+            result = eval_conll(conll, masker, limit=limit)
+        else:
+            if not (synthetic / "ground_truth" / "pii_spans.jsonl").exists():
+                raise FileNotFoundError(f"{synthetic}/ground_truth/pii_spans.jsonl does not exist")
+            result = eval_synthetic(synthetic, masker)
+        typer.echo(json.dumps(result, ensure_ascii=False))
+
+    @app.command("retention")
+    def retention(
+        apply: bool = typer.Option(False, "--apply", help="Delete (default: dry run, only count)."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """Delete raw text (signals_raw and its pii_findings) older than each source's retention
+        period from the restricted zone; the masked record in the shared zone stays. Dry run by default."""
+        from ..store import open_store
+        from .retention import apply_retention, retention_plan
+
+        settings = load_config(config)
+        with open_store(settings) as store:
+            plan = apply_retention(store, settings) if apply else retention_plan(store, settings)
+        verb = "deleted" if apply else "would delete"
+        if not plan:
+            typer.echo("no raw signals in the restricted zone")
+        for item in plan:
+            typer.echo(
+                f"{item.source}: retention {item.retention_days} days (before {item.cutoff:%Y-%m-%d}): "
+                f"{verb} {item.raw_rows} raw signals and {item.findings} PII findings"
+            )
+        if not apply and any(i.raw_rows for i in plan):
+            typer.echo("dry run: nothing deleted; run with --apply to delete")
+
+
+def _more_waiting() -> bool:
+    """True when standard input has more data ready (so lines can be batched); on a pipe or file
+    that is usually so, on an interactive terminal a line is masked as soon as it is typed."""
+    try:
+        import select
+
+        if not sys.stdin.isatty():
+            return True
+        r, _, _ = select.select([sys.stdin], [], [], 0)
+        return bool(r)
+    except Exception:  # noqa: BLE001
+        return True

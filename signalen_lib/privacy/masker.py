@@ -1,0 +1,201 @@
+"""The masker: presidio's AnalyzerEngine with Dutch recognizers on a blank Dutch spaCy pipeline.
+
+>>> from signalen_lib.privacy import get_masker
+>>> get_masker().mask("Gebeld met mw. Jansen, 06-12345678").text
+'Gebeld met mw. <PERSOON>, <TELEFOON>'
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+
+from .lists import load_lexicon
+from .names import BatchEvidence
+from .nlp import LANG, DutchBlankNlpEngine, DutchContextEnhancer
+from .recognizers import DutchNameRecognizer, doc_words, dutch_recognizers
+from .names import sentence_initial
+
+# Types replaced by a placeholder (personal data). LOCATIE and ORGANISATIE are found, not masked.
+MASKED_TYPES = (
+    "PERSOON", "BSN", "TELEFOON", "EMAIL", "IBAN", "POSTCODE", "ADRES", "KENTEKEN", "GEBOORTEDATUM", "ZAAKNUMMER",
+)
+ALL_TYPES = MASKED_TYPES + ("LOCATIE", "ORGANISATIE")
+PLACEHOLDERS = {t: f"<{t}>" for t in ALL_TYPES}
+SCORE_THRESHOLD = 0.4
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
+_TOKEN_TYPES = ("PERSOON", "LOCATIE", "ORGANISATIE")
+_RID = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+_RNAME = RecognizerResult.RECOGNIZER_NAME_KEY
+# When two findings overlap, the more specific identifier wins over a name or a bare number.
+_PRIORITY = {
+    "EMAIL": 9, "IBAN": 9, "BSN": 8, "TELEFOON": 8, "KENTEKEN": 7, "POSTCODE": 7, "ADRES": 6,
+    "GEBOORTEDATUM": 6, "ZAAKNUMMER": 5, "PERSOON": 4, "LOCATIE": 3, "ORGANISATIE": 2,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    original: str
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text: str | None
+    findings: list[Finding]
+
+
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep a set of non-overlapping findings: by priority, then score, then length."""
+    ranked = sorted(findings, key=lambda f: (-_PRIORITY.get(f.entity_type, 0), -f.score, -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    # a lower-priority finding that wholly contains a kept one and is longer: keep the longer span
+    return sorted(kept, key=lambda f: f.start)
+
+
+def apply_placeholders(text: str, findings: Sequence[Finding]) -> str:
+    out, pos = [], 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < pos:
+            continue
+        out.append(text[pos:f.start])
+        out.append(PLACEHOLDERS.get(f.entity_type, f"<{f.entity_type}>"))
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class Masker:
+    """Finds personal data in Dutch text and replaces it with typed placeholders.
+
+    ``masked_types``: which entity types are replaced (default :data:`MASKED_TYPES`);
+    ``batch_evidence``: in :meth:`mask_many`, use the batch's own casing statistics (a word seen in
+    lower case elsewhere is an ordinary word; one seen capitalised mid-sentence is a proper noun).
+    """
+
+    def __init__(self, masked_types: Sequence[str] = MASKED_TYPES, score_threshold: float = SCORE_THRESHOLD,
+                 batch_evidence: bool = True):
+        logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+        self.masked_types = frozenset(masked_types)
+        self.score_threshold = score_threshold
+        self.batch_evidence = batch_evidence
+        self.lexicon = load_lexicon()
+        self.nlp_engine = DutchBlankNlpEngine()
+        self.nlp_engine.load()
+        self.nlp = self.nlp_engine.get_nlp(LANG)
+        self.recognizers = dutch_recognizers(self.lexicon)
+        self.name_recognizer = next(r for r in self.recognizers if isinstance(r, DutchNameRecognizer))
+        registry = RecognizerRegistry(recognizers=self.recognizers, supported_languages=[LANG])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=[LANG],
+                                       default_score_threshold=score_threshold,
+                                       context_aware_enhancer=DutchContextEnhancer())
+        self._entities = list(ALL_TYPES)
+        self.enhancer = self.analyzer.context_aware_enhancer
+        self._token_recognizers = [r for r in self.recognizers if set(r.supported_entities) & set(_TOKEN_TYPES) and not r.context]
+        self._context_recognizers = [r for r in self.recognizers if r.context]
+        self._context_ids = {r.id for r in self._context_recognizers}
+        self._lock = threading.Lock()
+
+    # ---- analysis ------------------------------------------------------------------
+    def _analyze_doc(self, text: str, doc, via_engine: bool = False) -> list[Finding]:
+        artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)
+        # every structured identifier needs a digit (or "@" for e-mail): skip the pattern
+        # recognizers for texts without one
+        with_patterns = bool(_DIGIT_OR_AT.search(text))
+        if via_engine:
+            # presidio's AnalyzerEngine.analyze: the reference path (tests compare the fast path with it)
+            entities = self._entities if with_patterns else list(_TOKEN_TYPES)
+            results = self.analyzer.analyze(text=text, language=LANG, entities=entities, nlp_artifacts=artifacts)
+        else:
+            # the same steps as AnalyzerEngine.analyze (recognizers, then presidio's context
+            # enhancer on the results of recognizers with context words, then the threshold),
+            # without its per-call registry lookups and logging
+            results = []
+            for rec in (self.recognizers if with_patterns else self._token_recognizers):
+                results.extend(rec.analyze(text, rec.supported_entities, artifacts))
+            ctx = [r for r in results if r.recognition_metadata.get(_RID) in self._context_ids]
+            if ctx:
+                plain = [r for r in results if r.recognition_metadata.get(_RID) not in self._context_ids]
+                ctx = self.enhancer.enhance_using_context(text, ctx, artifacts, self._context_recognizers)
+                results = plain + ctx
+            results = [r for r in results if r.score >= self.score_threshold]
+        found = []
+        for r in results:
+            meta = r.recognition_metadata or {}
+            found.append(Finding(r.entity_type, int(r.start), int(r.end), round(float(r.score), 4),
+                                 str(meta.get(_RNAME, "")), text[r.start:r.end]))
+        return resolve_overlaps(found)
+
+    @staticmethod
+    def _evidence(docs) -> BatchEvidence:
+        ev = BatchEvidence()
+        for doc in docs:
+            words, nl, _ = doc_words(doc)
+            ev.add(words, sentence_initial(words, nl))
+        return ev
+
+    def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256) -> list[list[Finding]]:
+        """All findings (masked and unmasked types) for each text; empty for empty/None texts."""
+        idx = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
+        out: list[list[Finding]] = [[] for _ in texts]
+        if not idx:
+            return out
+        docs = list(self.nlp.pipe((texts[i] for i in idx), batch_size=batch_size))
+        with self._lock:
+            self.name_recognizer.evidence = self._evidence(docs) if self.batch_evidence else None
+            try:
+                for i, doc in zip(idx, docs):
+                    out[i] = self._analyze_doc(texts[i], doc)
+            finally:
+                self.name_recognizer.evidence = None
+        return out
+
+    def analyze(self, text: str | None) -> list[Finding]:
+        return self.analyze_many([text])[0]
+
+    # ---- masking -------------------------------------------------------------------
+    def _masked(self, findings: list[Finding]) -> list[Finding]:
+        return [f for f in findings if f.entity_type in self.masked_types]
+
+    def mask(self, text: str | None) -> MaskResult:
+        """Mask one text. Empty or None texts pass through unchanged."""
+        if not isinstance(text, str) or not text.strip():
+            return MaskResult(text, [])
+        found = self._masked(self.analyze(text))
+        return MaskResult(apply_placeholders(text, found), found)
+
+    def mask_many(self, texts: Sequence[str | None], batch_size: int = 256) -> tuple[list, list[list[Finding]]]:
+        """Mask a batch (fast path: one spaCy ``pipe`` over the batch). Returns (masked texts,
+        masked findings per text); empty/None texts pass through."""
+        texts = list(texts)
+        all_found = self.analyze_many(texts, batch_size=batch_size)
+        masked, findings = [], []
+        for t, found in zip(texts, all_found):
+            f = self._masked(found)
+            findings.append(f)
+            masked.append(apply_placeholders(t, f) if f else t)
+        return masked, findings
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_masker() -> Masker:
+    return Masker()
+
+
+def get_masker(settings=None) -> Masker:
+    """The process-wide masker (built once; ~1 s). ``settings`` is accepted for symmetry with the
+    other parts; the masker needs no paths (its lists come from the installed deduce package)."""
+    return _cached_masker()

@@ -1,0 +1,312 @@
+"""Person names (and the proper nouns around them) in Dutch text, from a token sequence.
+
+No trained model: DEDUCE's first-name and surname lists, titles and forms of address
+("mw. Jansen", "dhr de Vries"), initials, interfixes ("van der"), capitalisation and sentence
+position, plus casing evidence gathered from the batch being masked (:class:`BatchEvidence`):
+a word seen in lower case elsewhere is an ordinary word, a word seen capitalised in mid-sentence
+elsewhere is a proper noun. The tagger returns typed token spans:
+
+- ``PERSOON``: a person name (list hit, title/cue, initials) or an unknown mid-sentence proper noun
+  (we would rather mask a brand name than leak a surname);
+- ``LOCATIE``: every token a known place name;
+- ``ORGANISATIE``: an acronym or a span with an organisation word ("Stichting", "FC", "BV");
+- ``OVERIG``: capitalised adjectives ("Belgische", "Europese") and similar, not masked.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .lists import INTERFIX_TOKENS, NAME_CUES, TITLES, Lexicon
+
+SENT_BREAK = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "–", "—", "…", "*", "•", "“", "”", "‘", "’", "„", "[", "/", "|", ">"})
+BRIDGE_TOKENS = frozenset({"van", "de", "der", "den", "ter", "ten", "von", "da", "di", "du", "del", "della", "la", "le", "'t", "d'", "l'", "vd", "v.d.", "v/d"})
+CAP_INTERFIX = frozenset({"Van", "De", "Den", "Der", "Ter", "Ten", "Von", "Da", "Di", "Du", "Del", "La", "Le", "Vanden", "Vander", "El", "Al", "Ben", "Bin", "Abu"})
+BRIDGE_TOKENS = BRIDGE_TOKENS | {"Van", "De", "Den", "Der", "Ter", "Ten", "Von", "Da", "Di", "Du", "Del", "La", "Le", "El", "Al", "Ben", "Bin"}
+ADDRESS_FORMS = frozenset("dhr mw mevr mvr mevrouw meneer mijnheer heer hr mej mejuffrouw juffrouw fam familie".split())
+ORG_WORDS = frozenset(
+    """stichting vereniging bv b.v. nv n.v. vzw fc sc sv cv bank partij universiteit hogeschool ministerie
+    gemeente provincie raad kamer club groep group holding bond unie unión union comité commissie
+    fonds instituut omroep dienst politie brandweer school ziekenhuis ggd ret ns kpn eneco""".split()
+)
+PLACE_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "kade", "dijk", "gracht", "dreef", "haven")
+ADJ_SUFFIXES = ("se", "sche", "ische", "ees", "iaans", "aans", "ers", "isme")
+_HAS_ALPHA = re.compile(r"[^\W\d_]")
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]{0,2}\.){1,4}$|^[A-Z]$")
+
+
+@dataclass
+class BatchEvidence:
+    """Casing statistics over a batch of texts (no labels): lower-case word counts, and words
+    seen capitalised in mid-sentence."""
+
+    lower: Counter = field(default_factory=Counter)
+    proper: Counter = field(default_factory=Counter)
+
+    def add(self, words: Sequence[str], initial: Sequence[bool]) -> None:
+        for w, ini in zip(words, initial):
+            if not w or not w[0].isalpha():
+                continue
+            if w[0].islower():
+                self.lower[w] += 1
+            elif not ini and not w.isupper():
+                self.proper[w] += 1
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int  # token index
+    end: int    # exclusive
+    label: str
+    score: float
+    reason: str
+
+
+def sentence_initial(words: Sequence[str], newline_before: Sequence[bool]) -> list[bool]:
+    out = []
+    for i, w in enumerate(words):
+        if i == 0 or newline_before[i]:
+            out.append(True)
+            continue
+        p = words[i - 1]
+        if p in SENT_BREAK:
+            # "mw. Jansen", "J. Jansen": a dot after a title or an initial is no sentence end
+            if p == "." and i >= 2 and (words[i - 2].lower() in TITLES or _INITIALS.match(words[i - 2] + ".")):
+                out.append(False)
+            else:
+                out.append(True)
+        elif p.endswith((".", "!", "?", ":")) and p[:-1].lower() not in TITLES and not _INITIALS.match(p):
+            out.append(True)
+        else:
+            out.append(False)
+    return out
+
+
+def _cap(w: str) -> bool:
+    return bool(w) and w[0].isupper() and bool(_HAS_ALPHA.search(w))
+
+
+def _strip_dot(w: str) -> str:
+    return w[:-1] if w.endswith(".") else w
+
+
+class NameTagger:
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    # ---- token classes ---------------------------------------------------------------
+    def _in_names(self, w: str) -> bool:
+        lx = self.lex
+        return w in lx.first_names or w in lx.surnames
+
+    def _is_word(self, w: str, ev: BatchEvidence | None) -> bool:
+        low = w.lower()
+        if low in self.lex.common_words:
+            return True
+        return bool(ev and ev.lower.get(low, 0) >= 1)
+
+    def _lower_name(self, w: str) -> bool:
+        lx = self.lex
+        return (w in lx.first_lower or w in lx.surname_lower) and w not in lx.common_words and w not in lx.ambiguous_lower and len(w) > 2
+
+    # ---- main ------------------------------------------------------------------------
+    def tag(
+        self,
+        words: Sequence[str],
+        newline_before: Sequence[bool] | None = None,
+        evidence: BatchEvidence | None = None,
+    ) -> list[NameSpan]:
+        n = len(words)
+        if n == 0:
+            return []
+        nl = newline_before or [False] * n
+        initial = sentence_initial(words, nl)
+        lx = self.lex
+        # per-token: 0 none, 1 weak proper noun, 2 name evidence
+        cand = [0] * n
+        for i, w in enumerate(words):
+            if not _cap(w) or any(c.isdigit() for c in w):
+                continue
+            if w.isupper() and len(w) > 1 and not self._in_names(w.capitalize()):
+                if len(w) <= 5 or w.lower() in lx.common_words:
+                    continue  # acronyms / shouting: handled as organisations below
+            base = w.capitalize() if w.isupper() else w
+            low = base.lower()
+            if _strip_dot(low) in TITLES:
+                continue  # "Dhr.", "Mevrouw", "Burgemeester": the title stays readable
+            listed = self._in_names(base)
+            if initial[i]:
+                if low in lx.common_words or (low in INTERFIX_TOKENS and not listed):
+                    continue
+                seen_proper = bool(evidence and evidence.proper.get(base, 0) >= 1)
+                seen_lower = bool(evidence and evidence.lower.get(low, 0) >= 1)
+                nxt = words[i + 1] if i + 1 < n else ""
+                nxt_cap = _cap(nxt) and not initial[i + 1] if i + 1 < n else False
+                if seen_lower and not (listed and nxt_cap):
+                    continue
+                if listed or seen_proper:
+                    cand[i] = 2 if listed else 1
+                elif (nxt_cap and not seen_lower and low not in NAME_CUES
+                      and words[i + 1] not in lx.first_names and not _INITIALS.match(words[i + 1])):
+                    cand[i] = 1
+            else:
+                if low in lx.common_words and not listed:
+                    continue
+                if low in INTERFIX_TOKENS:
+                    continue
+                if self._is_word(base, evidence) and not listed:
+                    continue
+                cand[i] = 2 if listed else 1
+        # titles, cues and initials make following tokens names, also in lower case
+        forced = [False] * n
+        for i, w in enumerate(words):
+            lw = _strip_dot(w).lower()
+            is_title = lw in TITLES and (w[0].islower() or lw in ("dhr", "mw", "mevr", "mvr", "mevrouw", "meneer", "mijnheer", "heer", "hr", "dr", "drs", "ir", "ing", "prof", "mr", "fam", "familie", "mej", "juf", "ds"))
+            j = i + 1
+            if j < n and words[j] == ".":
+                j += 1
+            if is_title or (lw in NAME_CUES):
+                # skip interfixes / initials, then take one or two name-like tokens
+                k = j
+                address = lw in ADDRESS_FORMS
+                while k < n and ((address and words[k].lower() in INTERFIX_TOKENS) or _INITIALS.match(words[k])):
+                    k += 1
+                if k >= n:
+                    continue
+                t = words[k]
+                ok = False
+                if _cap(t) and not (t.lower() in lx.common_words and not self._in_names(t)):
+                    ok = True
+                elif t[:1].islower() and self._lower_name(t):
+                    ok = True
+                elif is_title and t[:1].isalpha() and t.lower() not in lx.common_words and len(t) > 2 and (lw not in ("heer", "juf", "collega", "oom", "tante")):
+                    ok = True
+                if ok and (is_title or k > j or _cap(t) or self._lower_name(t)):
+                    for m in range(j, k + 1):
+                        forced[m] = True
+                    # a following surname: "mevrouw fatima el amrani"
+                    m = k + 1
+                    while m < n and (words[m].lower() in INTERFIX_TOKENS):
+                        m += 1
+                    if m < n and m > k + 1 and (_cap(words[m]) or self._lower_name(words[m])):
+                        for q in range(k + 1, m + 1):
+                            forced[q] = True
+                    elif m < n and m == k + 1 and (
+                        (_cap(words[m]) and not initial[m] and cand[m]) or self._lower_name(words[m])
+                    ):
+                        forced[m] = True
+        # initials directly before a capitalised word: "A.J.M. van der Berg", "J. Jansen"
+        for i, w in enumerate(words):
+            if _strip_dot(w).lower() in TITLES:
+                continue
+            if _INITIALS.match(w) and len(w) > 1 or (len(w) == 1 and w.isupper() and i + 1 < n and words[i + 1] == "."):
+                k = i + 1
+                while k < n and (words[k] == "." or _INITIALS.match(words[k])):
+                    k += 1
+                while k < n and words[k].lower() in INTERFIX_TOKENS:
+                    k += 1
+                if k < n and _cap(words[k]) and (cand[k] or self._in_names(words[k]) or not self._is_word(words[k], evidence)):
+                    for m in range(i, k + 1):
+                        forced[m] = True
+        # lower-case first name + surname pairs in informal text: "jan jansen"
+        for i in range(n - 1):
+            a, b = words[i], words[i + 1]
+            if a[:1].islower() and a in lx.first_lower and a not in lx.common_words and a not in lx.ambiguous_lower:
+                k = i + 1
+                while k < n and words[k] in INTERFIX_TOKENS:
+                    k += 1
+                if k < n and self._lower_name(words[k]) and words[k] in lx.surname_lower:
+                    for m in range(i, k + 1):
+                        forced[m] = True
+        # ---- build spans -------------------------------------------------------------
+        spans: list[NameSpan] = []
+        i = 0
+        while i < n:
+            if not (cand[i] or forced[i]):
+                # interfix chain opening a name: "Van der Meer zei", "de Vries" after a name
+                i += 1
+                continue
+            start = i
+            j = i + 1
+            while j < n:
+                if cand[j] or forced[j]:
+                    if initial[j] and not forced[j]:
+                        break
+                    j += 1
+                    continue
+                # bridge interfixes to a following capitalised token
+                k = j
+                while k < n and words[k] in BRIDGE_TOKENS:
+                    k += 1
+                if (
+                    k > j and k < n and _cap(words[k]) and not initial[k] and words[k] not in lx.places
+                    and (words[j - 1] in lx.first_names or _INITIALS.match(words[j - 1]) or words[j - 1] == "."
+                         or _strip_dot(words[j - 1]).lower() in ADDRESS_FORMS)
+                    and (self._in_names(words[k]) or self._interfix_surname(words[k]) or cand[k] or k - j > 1)
+                ):
+                    for m in range(j, k + 1):
+                        forced[m] = True
+                    j = k + 1
+                    continue
+                break
+            # extend left over an interfix chain for a surname that takes one: "(de) Vries"
+            span = self._type_span(words, start, j, cand, forced, initial, evidence)
+            s = start
+            if span.label == "PERSOON":
+                # capitalised interfixes in front: "Van der Meer", Belgian "De Croo", "Van Miert"
+                while s - 1 >= 0 and words[s - 1] in CAP_INTERFIX:
+                    if initial[s - 1] and words[s - 1] not in ("Van", "Vanden", "Vander") and not (
+                        self._interfix_surname(words[start]) or words[start] in lx.surnames
+                    ):
+                        break
+                    s -= 1
+                    if initial[s]:
+                        break
+            if s != start:
+                span = NameSpan(s, span.end, span.label, span.score, span.reason)
+            spans.append(span)
+            i = j
+        covered = set()
+        for sp in spans:
+            covered.update(range(sp.start, sp.end))
+        for i, w in enumerate(words):
+            if i not in covered and len(w) >= 2 and w.isupper() and w.isalpha() and w.lower() not in lx.common_words:
+                spans.append(NameSpan(i, i + 1, "ORGANISATIE", 0.4, "acronym"))
+        spans.sort(key=lambda sp: sp.start)
+        return spans
+
+    def _interfix_surname(self, w: str) -> bool:
+        return w in self.lex.interfix_surnames
+
+    def _type_span(self, words, s, e, cand, forced, initial, evidence) -> NameSpan:
+        toks = words[s:e]
+        lx = self.lex
+        if any(forced[s:e]):
+            return NameSpan(s, e, "PERSOON", 0.85, "title/cue/initials")
+        caps = [t for t in toks if _cap(t)]
+        listed = [t for t in caps if self._in_names(t)]
+        joined = " ".join(toks)
+        if joined in lx.places or (caps and all(t in lx.places for t in caps) and not any(t in lx.first_names for t in caps)):
+            return NameSpan(s, e, "LOCATIE", 0.6, "place list")
+        lows = [t.lower() for t in toks]
+        if any(t in ORG_WORDS for t in lows):
+            return NameSpan(s, e, "ORGANISATIE", 0.6, "organisation word")
+        if len(caps) == 1 and not listed and caps[0].endswith(ADJ_SUFFIXES) and self._is_word(caps[0][:1].lower() + caps[0][1:], None) is False:
+            if any(caps[0].endswith(suf) for suf in ("se", "sche", "ische", "aanse")):
+                return NameSpan(s, e, "OVERIG", 0.3, "adjective")
+        if len(caps) == 1 and caps[0].lower().endswith(PLACE_SUFFIXES) and not listed:
+            return NameSpan(s, e, "LOCATIE", 0.5, "street-like")
+        if listed:
+            has_first = any(t in lx.first_names for t in caps)
+            score = 0.85 if (has_first and len(caps) > 1) else 0.7
+            return NameSpan(s, e, "PERSOON", score, "name list")
+        return NameSpan(s, e, "PERSOON", 0.55, "proper noun")
+
+
+def evidence_from(docs_words: Iterable[tuple[Sequence[str], Sequence[bool]]]) -> BatchEvidence:
+    ev = BatchEvidence()
+    for words, nl in docs_words:
+        ev.add(words, sentence_initial(words, nl))
+    return ev
