@@ -237,6 +237,6 @@ def test_validate_store_writes_report_and_gates(settings_factory, accuracy, pass
     assert rep.heldout["n_test"] > rep.heldout["n_train"]
     out = settings.runs_dir / "r1" / "validation"
     meta = json.loads((out / "metrics.json").read_text())
-    assert meta["gate"]["passed"] is passes and (out / "coverage.html").exists() and (out / "confusion.csv").exists()
+    assert meta["gate"]["passed"] is passes and (out / "coverage.svg").exists() and (out / "confusion.csv").exists()
     with open_store(settings, restricted=False) as st:
         assert st.shared.scalar("SELECT gate_passed FROM validation_runs WHERE run_id = 'r1'") is passes

@@ -14,16 +14,16 @@ code           meaning
 ``s``          skip this text (it comes back at the end)
 ``t``          back to the previous text
 ``w``          clear the choice for this text
-(empty) Enter  save the current choice and go on
+``v``          save the current choice (e.g. made with the mouse) and go on
 =============  ======================================================================
 
-A line with a category saves immediately and moves on (``3.2 k`` ⏎). Each save goes straight to
+A line with a category saves immediately and moves on (``3.2 k`` ⏎). The line is read when
+Enter is pressed or the field loses focus. Each save goes straight to
 the ``labels`` table; the store is opened only for that moment, so the pipeline can run meanwhile.
 """
 from __future__ import annotations
 
 import html
-import warnings
 from dataclasses import dataclass, field
 
 import ipywidgets as W
@@ -43,10 +43,21 @@ class Choice:
     unsure: bool = False
 
 
-def _open(settings):
+def _open(settings, attempts: int = 20):
+    """Open the shared zone for one short operation. DuckDB lets one process write at a time, so
+    a moment of contention (another labeller saving, the pipeline) is waited out, not shown."""
+    import time
+
+    from ..config import ConfigError
     from ..store import open_store
 
-    return open_store(settings, restricted=False)
+    for i in range(attempts):
+        try:
+            return open_store(settings, restricted=False)
+        except ConfigError as exc:
+            if "lock" not in str(exc).lower() or i == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 class LabellingApp:
@@ -206,7 +217,7 @@ class LabellingApp:
             self.set_labeller(line)
             return
         tokens = line.replace(",", " ").split()
-        if not tokens:
+        if not tokens or tokens == ["v"]:
             self.save()
             return
         picked: list = []
@@ -268,11 +279,15 @@ class LabellingApp:
         self.selection.add_class("signalen-choice")
         self.status = W.HTML()
         self.status.add_class("signalen-status")
-        self.shortcut = W.Text(placeholder="code + Enter, bv. 3.2 k  (? onzeker, s overslaan, t terug)", layout=W.Layout(width="460px"))
+        # continuous_update=False: the line reaches the kernel once, on Enter (or when the field
+        # loses focus), in one message. (on_submit plus per-keystroke syncing races: the submit
+        # event can overtake the last keystrokes, and the field then is not cleared.)
+        self.shortcut = W.Text(
+            placeholder="code + Enter, bv. 3.2 k  (? onzeker, s overslaan, t terug, v opslaan)",
+            continuous_update=False, layout=W.Layout(width="460px"),
+        )
         self.shortcut.add_class("signalen-shortcut")
-        with warnings.catch_warnings():  # on_submit is the only Enter event ipywidgets has
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.shortcut.on_submit(self._on_submit)
+        self.shortcut.observe(self._on_line, "value")
         # mouse: category buttons, perception, unsure, save/skip/back
         buttons = []
         for code, key in sorted(self.codes.items(), key=lambda kv: (kv[0] == "0", int(kv[0]))):
@@ -301,8 +316,10 @@ class LabellingApp:
         ])
         self.widget.add_class("signalen-labelling")
 
-    def _on_submit(self, _w) -> None:
-        line = self.shortcut.value
+    def _on_line(self, change) -> None:
+        line = change["new"]
+        if not line:
+            return
         self.shortcut.value = ""
         try:
             self.command(line)

@@ -95,7 +95,7 @@ class ValidationReport:
 
     def write(self, out_dir: str | Path) -> Path:
         """metrics.json, per_category.csv, confusion.csv, coverage.csv, annotators.csv and the
-        charts (SVG and self-contained HTML) in ``out_dir``."""
+        charts (SVG, and their Vega-Lite specs) in ``out_dir``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         (out / "metrics.json").write_text(to_json(self.as_dict(), indent=2), encoding="utf-8")
@@ -104,11 +104,8 @@ class ValidationReport:
         self.coverage.to_csv(out / "coverage.csv", index=False)
         self.annotators["pairs"].to_csv(out / "annotators.csv", index=False)
         for name, chart in self.charts.items():
-            chart.save(str(out / f"{name}.html"), inline=True)
-            try:
-                chart.save(str(out / f"{name}.svg"))
-            except Exception:  # noqa: BLE001 - SVG needs vl-convert; HTML is enough
-                pass
+            (out / f"{name}.vl.json").write_text(chart.to_json(), encoding="utf-8")  # the Vega-Lite spec
+            chart.save(str(out / f"{name}.svg"))  # rendered offline by vl-convert
         self.out_dir = out
         return out
 
