@@ -1,0 +1,588 @@
+"""A seeded LDA topic model over gensim, estimator style.
+
+>>> model = TopicModel(n_topics=40, taxonomy=load_taxonomy(), random_state=42).fit(texts)
+>>> model.transform(texts)          # (n_texts, n_topics) document-topic weights, rows sum to 1 (0 for empty texts)
+>>> model.assign(texts, ids)        # long table: signal_id, rank, topic_id, stable_id, category, subcategory, prob
+>>> model.category_scores(texts)    # wide table: one column per category key (+ "overig")
+
+Seeded topics: each seed group of the taxonomy (a subcategory, or a category) gets one topic whose
+Dirichlet prior on topic-word distributions (gensim ``eta``) puts pseudo-counts on its seed words,
+proportional to how often each seed occurs in the corpus (``seed_strength``), so the prior stays
+informative however large the corpus is. The remaining ``n_topics - n_seeded`` topics are free
+and catch what nobody anticipated. Inference for new texts is vectorised over a batch and
+starts from a fixed point, so the same model gives the same weights for the same text.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import psi
+
+from ..text import Preprocessor
+from .taxonomy import OVERIG, Taxonomy
+
+
+def default_preprocessor() -> Preprocessor:
+    """The topic model's default preprocessing: lemmas and stop words, no phrase merging (on the
+    synthetic corpus phrases split the vocabulary and cost ~0.3 macro-F1; pass
+    ``Preprocessor(phrases=True)`` to use them)."""
+    return Preprocessor(phrases=False)
+
+
+def data_hash(texts: Iterable[str]) -> str:
+    """sha256 over the texts in order (the model's data snapshot)."""
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(("" if t is None else str(t)).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def lib_versions() -> dict[str, str]:
+    import importlib.metadata as md
+    import sys
+
+    out = {"python": sys.version.split()[0]}
+    for name in ("signalen", "gensim", "numpy", "scipy", "simplemma", "spacy", "pandas"):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+class TopicModel:
+    """Seeded LDA (gensim ``LdaModel``) with Dutch preprocessing and stable topic identities.
+
+    Parameters (stored only; see :meth:`fit`):
+        n_topics: total number of topics (seeded + free).
+        taxonomy: a :class:`Taxonomy` (or None for a plain, unseeded model).
+        seed_level: "subcategory" (one seeded topic per subcategory), "category", or "auto"
+            (subcategory when n_topics leaves room for them, else category).
+        seed_strength: pseudo-count on a seed word in its topic, as a fraction of the word's
+            corpus frequency (0 disables the priors but keeps the topic's name).
+        alpha: document-topic prior: a float (symmetric), "symmetric" (1/K), "asymmetric" or "auto".
+        eta: base topic-word prior.
+        passes, iterations, chunksize, decay, offset: gensim's online variational Bayes settings.
+        no_below, no_above, keep_n: vocabulary filter (min documents, max document share, size).
+        overig_threshold: a text whose best topic's probability is below this is "overig".
+        max_topics: at most this many topics per text in :meth:`assign`.
+        random_state: the seed: same seed and data give the same topics.
+        preprocessor: a :class:`signalen_lib.text.Preprocessor` (None: the default one).
+        seed_init: informed start: each seeded topic starts as the word profile of the texts that
+            contain its seeds, times this weight (0: gensim's random start only); free topics start
+            from anchor words of the texts no seed covers.
+        anchor_exclusivity: an anchor word for a free topic occurs at least this share of times
+            in texts without any seed word.
+    """
+
+    def __init__(
+        self,
+        n_topics: int = 30,
+        *,
+        taxonomy: Taxonomy | None = None,
+        seed_level: str = "auto",
+        seed_strength: float = 0.3,
+        alpha: float | str = 0.05,
+        eta: float = 0.01,
+        passes: int = 5,
+        iterations: int = 100,
+        chunksize: int = 4000,
+        decay: float = 0.5,
+        offset: float = 1.0,
+        no_below: int = 3,
+        no_above: float = 0.3,
+        keep_n: int = 50_000,
+        overig_threshold: float = 0.25,
+        max_topics: int = 3,
+        random_state: int = 42,
+        preprocessor: Preprocessor | None = None,
+        seed_init: float = 1.0,
+        anchor_exclusivity: float = 0.8,
+    ):
+        self.n_topics = n_topics
+        self.taxonomy = taxonomy
+        self.seed_level = seed_level
+        self.seed_strength = seed_strength
+        self.alpha = alpha
+        self.eta = eta
+        self.passes = passes
+        self.iterations = iterations
+        self.chunksize = chunksize
+        self.decay = decay
+        self.offset = offset
+        self.no_below = no_below
+        self.no_above = no_above
+        self.keep_n = keep_n
+        self.overig_threshold = overig_threshold
+        self.max_topics = max_topics
+        self.random_state = random_state
+        self.preprocessor = preprocessor
+        self.seed_init = seed_init
+        self.anchor_exclusivity = anchor_exclusivity
+
+    # ---- parameters --------------------------------------------------------------------
+    _PARAMS = ("n_topics", "seed_level", "seed_strength", "alpha", "eta", "passes", "iterations", "chunksize",
+               "decay", "offset", "no_below", "no_above", "keep_n", "overig_threshold", "max_topics", "random_state", "seed_init", "anchor_exclusivity")
+
+    def get_params(self) -> dict[str, Any]:
+        p = {k: getattr(self, k) for k in self._PARAMS}
+        p["taxonomy"] = None if self.taxonomy is None else self.taxonomy.to_dict()
+        p["preprocessor"] = (self.preprocessor or default_preprocessor()).get_params()
+        return p
+
+    @classmethod
+    def from_settings(cls, settings=None, *, seed: int | None = None, taxonomy: Taxonomy | None | str = "settings",
+                      **params) -> "TopicModel":
+        """A model configured from Settings (n_topics, overig_threshold, max_topics_per_text, seed,
+        taxonomy_path); keyword arguments override."""
+        from ..config import load_config
+        from .taxonomy import load_taxonomy
+
+        settings = settings or load_config()
+        if taxonomy == "settings":
+            taxonomy = load_taxonomy(settings.taxonomy_path)
+        base = dict(n_topics=settings.n_topics, overig_threshold=settings.overig_threshold,
+                    max_topics=settings.max_topics_per_text, random_state=settings.seed if seed is None else seed)
+        base.update(params)
+        return cls(taxonomy=taxonomy, **base)
+
+    def set_params(self, **params) -> "TopicModel":
+        for k, v in params.items():
+            if not hasattr(self, k) or k.endswith("_"):
+                raise ValueError(f"unknown parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    # ---- fitting -----------------------------------------------------------------------
+    def _seed_groups(self) -> list[dict[str, Any]]:
+        if self.taxonomy is None:
+            return []
+        level = self.seed_level
+        if level == "auto":  # subcategory topics when there is room for them (and a few free ones)
+            n_sub = len(self.taxonomy.seed_groups("subcategory"))
+            level = "subcategory" if self.n_topics >= n_sub + 2 else "category"
+        groups = self.taxonomy.seed_groups(level)
+        self.seed_level_ = level
+        if len(groups) > self.n_topics:
+            raise ValueError(
+                f"n_topics={self.n_topics} is smaller than the {len(groups)} seeded topics at level "
+                f"'{self.seed_level}': raise n_topics or use seed_level='category'"
+            )
+        return groups
+
+    def fit(self, texts: Sequence[str], y=None) -> "TopicModel":
+        """Learn phrases, vocabulary and topics from the texts. Returns self."""
+        from gensim.corpora import Dictionary
+        from gensim.models import LdaModel
+
+        t0 = time.perf_counter()
+        texts = list(texts)
+        groups = self._seed_groups()
+        pre = Preprocessor(**(self.preprocessor.get_params())) if self.preprocessor is not None else default_preprocessor()
+        docs = pre.fit_transform(texts)
+        self.preprocessor_ = pre
+        self.n_docs_ = len(texts)
+        self.data_hash_ = data_hash(texts)
+        self.seconds_preprocess_ = time.perf_counter() - t0
+
+        # seed words, lemmatised like the texts (a seed can itself be a phrase: "ondergrondse_container")
+        seed_tokens: list[list[str]] = []
+        for g in groups:
+            toks: list[str] = []
+            for s in g["seeds"]:
+                toks.extend(pre.transform([s])[0] or [s.lower()])
+            seed_tokens.append(list(dict.fromkeys(toks)))
+        dictionary = Dictionary(docs)
+        keep = sorted({t for ts in seed_tokens for t in ts if t in dictionary.token2id})
+        dictionary.filter_extremes(no_below=self.no_below, no_above=self.no_above, keep_n=self.keep_n, keep_tokens=keep)
+        if len(dictionary) == 0:
+            raise ValueError("no words left after preprocessing and filtering: too few or too short texts")
+        self.dictionary_ = dictionary
+        corpus = [b for b in (dictionary.doc2bow(d) for d in docs) if b]
+        if not corpus:
+            raise ValueError("no text has words left after preprocessing")
+
+        K, V = self.n_topics, len(dictionary)
+        eta = np.full((K, V), float(self.eta), dtype=np.float64)
+        cfs = np.zeros(V)
+        for i, c in dictionary.cfs.items():
+            cfs[i] = c
+        n_seed_topics = np.zeros(V)
+        ids_per_group = []
+        for toks in seed_tokens:
+            ids = sorted({dictionary.token2id[t] for t in toks if t in dictionary.token2id})
+            ids_per_group.append(ids)
+            n_seed_topics[ids] += 1
+        if self.seed_strength > 0:
+            for k, ids in enumerate(ids_per_group):
+                if ids:
+                    eta[k, ids] += self.seed_strength * cfs[ids] / n_seed_topics[ids]
+        self.seed_ids_ = ids_per_group
+        self.eta_ = eta
+
+        alpha = self.alpha
+        if isinstance(alpha, (int, float)):
+            alpha = np.full(K, float(alpha))
+        lda = LdaModel(
+            num_topics=K, id2word=dictionary, chunksize=self.chunksize, passes=self.passes,
+            iterations=self.iterations, alpha=alpha, eta=eta, decay=self.decay, offset=self.offset,
+            random_state=self.random_state, eval_every=None, update_every=1, dtype=np.float64,
+        )
+        if self.seed_init and any(ids_per_group):
+            # informed start: a seeded topic begins as the word profile of the texts that use its seeds
+            lda.state.sstats[...] = self._seed_init_sstats(corpus, ids_per_group, lda.state.sstats)
+        lda.sync_state()  # the first E-step already sees the seed priors
+        t1 = time.perf_counter()
+        lda.update(corpus)
+        self.seconds_fit_ = time.perf_counter() - t1
+        self.lda_ = lda
+        self._refresh()
+
+        # topic table: seeded topics take their taxonomy names; free ones a provisional name
+        theta = self._infer([b for b in (dictionary.doc2bow(d) for d in docs)])
+        self._init_topics(groups, theta)
+        self.examples_ = self._examples(texts, theta)
+        self.fit_seconds_ = time.perf_counter() - t0
+        return self
+
+    def _seed_init_sstats(self, corpus, ids_per_group, sstats: np.ndarray) -> np.ndarray:
+        K, V = sstats.shape
+        G = len(ids_per_group)
+        word_topics = [[] for _ in range(V)]
+        for k, ids in enumerate(ids_per_group):
+            for i in ids:
+                word_topics[i].append(k)
+        prof = np.zeros((G, V))
+        for bow in corpus:
+            hits = {k for i, _ in bow for k in word_topics[i]}
+            if not hits:
+                continue
+            w = 1.0 / len(hits)
+            ids = [i for i, _ in bow]
+            cnt = np.array([c for _, c in bow], dtype=float) * w
+            for k in hits:
+                prof[k, ids] += cnt
+        out = sstats.copy()
+        scale = self.seed_init
+        out[:G] += scale * prof
+        # free topics start from "anchor" words: frequent words that (almost) only occur in texts
+        # no seed covers, one anchor per free topic, greedily chosen so anchors rarely co-occur.
+        # They then do not die next to the informed seeded topics, and can take up what nobody
+        # anticipated (a new signal's own vocabulary is exactly such a word).
+        n_free = K - G
+        if n_free > 0:
+            df_all = np.zeros(V)
+            df_left = np.zeros(V)
+            left_docs: list[list[tuple[int, float]]] = []
+            for b in corpus:
+                ids = [i for i, _ in b]
+                df_all[ids] += 1
+                if not any(word_topics[i] for i in ids):
+                    df_left[ids] += 1
+                    left_docs.append(b)
+            excl = df_left / np.maximum(df_all, 1)
+            cand = np.flatnonzero((excl >= self.anchor_exclusivity) & (df_left >= max(self.no_below, 3)))
+            cand = cand[np.argsort(-df_left[cand], kind="stable")]
+            docsets: dict[int, set[int]] = {}
+            for d, b in enumerate(left_docs):
+                for i, _ in b:
+                    docsets.setdefault(i, set()).add(d)
+            anchors: list[int] = []
+            covered: set[int] = set()
+            for w in cand:
+                ds = docsets.get(int(w), set())
+                if len(ds & covered) > 0.3 * len(ds):
+                    continue
+                anchors.append(int(w))
+                covered |= ds
+                if len(anchors) == n_free:
+                    break
+            for j, w in enumerate(anchors):
+                prof = np.zeros(V)
+                for d in docsets[w]:
+                    b = left_docs[d]
+                    prof[[i for i, _ in b]] += [c for _, c in b]
+                out[G + j] += scale * prof
+            self.anchor_words_ = [self.dictionary_[w] for w in anchors]
+        return out
+
+    def partial_fit(self, texts: Sequence[str]) -> "TopicModel":
+        """Online update with new texts (gensim's online VB). Words unknown to the fitted vocabulary
+        are ignored; refit to take new words in. Identities and names are kept."""
+        self._check()
+        docs = self.preprocessor_.transform(list(texts))
+        corpus = [b for b in (self.dictionary_.doc2bow(d) for d in docs) if b]
+        if corpus:
+            self.lda_.update(corpus)
+            self._refresh()
+        self.n_docs_ += len(texts)
+        self.data_hash_ = hashlib.sha256((self.data_hash_ + data_hash(texts)).encode()).hexdigest()
+        return self
+
+    def _refresh(self) -> None:
+        lda = self.lda_
+        self.alpha_ = np.asarray(lda.alpha, dtype=np.float64)
+        lam = lda.state.get_lambda()
+        self.topic_word_ = lam / lam.sum(axis=1, keepdims=True)
+        self._expElogbetaT = np.ascontiguousarray(np.exp(lda.state.get_Elogbeta()).T)
+        self.vocab_ = [self.dictionary_[i] for i in range(len(self.dictionary_))]
+
+    def _check(self) -> None:
+        if not hasattr(self, "lda_"):
+            raise RuntimeError("this TopicModel is not fitted yet: call fit(texts) first")
+
+    # ---- topics table --------------------------------------------------------------------
+    def top_words(self, topic_id: int, n: int = 10) -> list[str]:
+        self._check()
+        row = self.topic_word_[topic_id]
+        return [self.vocab_[i] for i in np.argsort(-row, kind="stable")[:n]]
+
+    def _init_topics(self, groups: list[dict[str, Any]], theta: np.ndarray) -> None:
+        rows = []
+        dominant = np.where(theta.sum(1) > 0, theta.argmax(1), -1)
+        size = np.bincount(dominant[dominant >= 0], minlength=self.n_topics)
+        for k in range(self.n_topics):
+            words = self.top_words(k, 10)
+            if k < len(groups):
+                g = groups[k]
+                name, cat, sub, seeded = g["name"], g["category"], g["subcategory"], True
+            else:
+                name, cat, sub, seeded = "Nieuw onderwerp: " + ", ".join(words[:3]), OVERIG, None, False
+            rows.append({
+                "topic_id": k, "stable_id": f"T{k + 1:03d}", "name": name, "category": cat, "subcategory": sub,
+                "seeded": seeded, "is_new": False, "top_words": " ".join(words), "size": int(size[k]),
+                "share": float(size[k] / max(1, (dominant >= 0).sum())),
+            })
+        self.topics_ = pd.DataFrame(rows)
+        self.size_ = size
+        self.overig_share_ = float(self._overig_mask(theta).mean()) if len(theta) else 0.0
+
+    @staticmethod
+    def _examples(texts: Sequence[str], theta: np.ndarray, n: int = 3, max_chars: int = 240) -> dict[int, list[str]]:
+        """The most typical texts of each topic (highest weight among texts dominated by it)."""
+        out: dict[int, list[str]] = {}
+        if not len(theta):
+            return out
+        dom = theta.argmax(1)
+        for k in range(theta.shape[1]):
+            idx = np.flatnonzero((dom == k) & (theta[:, k] > 0))
+            best = idx[np.argsort(-theta[idx, k], kind="stable")]
+            seen, ex = set(), []
+            for i in best:
+                t = str(texts[i])[:max_chars]
+                if t not in seen:
+                    seen.add(t)
+                    ex.append(t)
+                if len(ex) >= n:
+                    break
+            out[k] = ex
+        return out
+
+    @property
+    def topic_categories_(self) -> list[str | None]:
+        """Per topic, its category key (None for free topics nobody has named yet)."""
+        self._check()
+        return [None if c == OVERIG else c for c in self.topics_["category"]]
+
+    def set_topic_names(self, names: pd.DataFrame) -> "TopicModel":
+        """Apply staff's names: a frame with topic_id and any of name, category, subcategory."""
+        self._check()
+        t = self.topics_.set_index("topic_id")
+        n = names.set_index("topic_id")
+        for col in ("name", "category", "subcategory"):
+            if col in n.columns:
+                vals = n[col].where(n[col].notna() & (n[col].astype(str).str.strip() != ""), None)
+                for tid, v in vals.items():
+                    if tid in t.index and (v is not None or col == "subcategory"):
+                        t.loc[tid, col] = None if v is None else str(v).strip()
+        self.topics_ = t.reset_index()
+        return self
+
+    # ---- inference -----------------------------------------------------------------------
+    def _infer(self, bows: Sequence[Sequence[tuple[int, float]]], *, max_iter: int | None = None,
+               tol: float = 1e-3, batch: int = 8192) -> np.ndarray:
+        """Variational posterior over topics for bag-of-words documents (rows sum to 1; empty: 0)."""
+        K = self.n_topics
+        out = np.zeros((len(bows), K))
+        max_iter = max_iter or self.iterations
+        alpha, betaT = self.alpha_, self._expElogbetaT
+        for start in range(0, len(bows), batch):
+            chunk = bows[start:start + batch]
+            lens = np.fromiter((len(b) for b in chunk), dtype=np.int64, count=len(chunk))
+            nz = np.flatnonzero(lens)
+            if not len(nz):
+                continue
+            flat = [p for i in nz for p in chunk[i]]
+            cols = np.fromiter((p[0] for p in flat), dtype=np.int64, count=len(flat))
+            vals = np.fromiter((p[1] for p in flat), dtype=np.float64, count=len(flat))
+            starts = np.concatenate(([0], np.cumsum(lens[nz])[:-1]))
+            rows = np.repeat(np.arange(len(nz)), lens[nz])
+            B = betaT[cols]  # nnz x K
+            gamma = np.ones((len(nz), K))
+            active = np.arange(len(nz))
+            a_rows, a_B, a_vals, a_starts = rows, B, vals, starts
+            for it in range(max_iter):
+                g = gamma[active]
+                expEt = np.exp(psi(g) - psi(g.sum(1))[:, None])
+                phinorm = np.einsum("nk,nk->n", expEt[a_rows], a_B) + 1e-100
+                contrib = a_B * (a_vals / phinorm)[:, None]
+                new = alpha + expEt * np.add.reduceat(contrib, a_starts, axis=0)
+                change = np.abs(new - g).mean(1)
+                gamma[active] = new
+                still = change >= tol
+                if not still.any():
+                    break
+                if still.mean() < 0.7:  # shrink to the documents that have not converged
+                    keep = np.flatnonzero(still)
+                    lens_a = np.diff(np.append(a_starts, len(a_rows)))
+                    sel = np.repeat(still, lens_a)
+                    active = active[keep]
+                    a_B, a_vals = a_B[sel], a_vals[sel]
+                    lens_k = lens_a[keep]
+                    a_starts = np.concatenate(([0], np.cumsum(lens_k)[:-1]))
+                    a_rows = np.repeat(np.arange(len(keep)), lens_k)
+            out[start + nz] = gamma / gamma.sum(1, keepdims=True)
+        return out
+
+    def bow(self, texts: Iterable[str]) -> list[list[tuple[int, int]]]:
+        self._check()
+        d2b = self.dictionary_.doc2bow
+        return [d2b(d) for d in self.preprocessor_.transform(texts)]
+
+    def transform(self, texts: Iterable[str]) -> np.ndarray:
+        """Document-topic weights, shape (n_texts, n_topics); an empty/uninformative text gives a zero row."""
+        return self._infer(self.bow(texts))
+
+    def fit_transform(self, texts: Sequence[str], y=None) -> np.ndarray:
+        return self.fit(texts).transform(texts)
+
+    def _overig_mask(self, theta: np.ndarray) -> np.ndarray:
+        return theta.max(1, initial=0.0) < self.overig_threshold
+
+    def assign(self, texts: Sequence[str], ids: Sequence[str] | None = None, *, theta: np.ndarray | None = None) -> pd.DataFrame:
+        """Up to ``max_topics`` topics per text with probability >= ``overig_threshold``, best first;
+        a text without such a topic gets one row with category ``overig``.
+
+        Columns: signal_id, rank, topic_id (-1 for overig), stable_id, category, subcategory, prob.
+        Free topics staff have not named yet carry category ``overig`` with their topic name as
+        subcategory, so new subjects stay visible.
+        """
+        self._check()
+        if theta is None:
+            theta = self.transform(texts)
+        n = theta.shape[0]
+        ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
+        m = min(self.max_topics, self.n_topics)
+        order = np.argsort(-theta, axis=1, kind="stable")[:, :m]
+        probs = np.take_along_axis(theta, order, axis=1)
+        ok = probs >= self.overig_threshold
+        top = self.topics_.set_index("topic_id")
+        cat = top["category"].to_numpy(dtype=object)
+        sub = top["subcategory"].to_numpy(dtype=object)
+        free_unnamed = (top["category"] == OVERIG).to_numpy()
+        sub = np.where(free_unnamed & pd.isna(sub), top["name"].to_numpy(dtype=object), sub)
+        sid = top["stable_id"].to_numpy(dtype=object)
+        r, c = np.nonzero(ok)
+        tids = order[r, c]
+        df = pd.DataFrame({
+            "signal_id": ids[r], "rank": (c + 1).astype(np.int64), "topic_id": tids.astype(np.int64),
+            "stable_id": sid[tids], "category": cat[tids], "subcategory": sub[tids], "prob": probs[r, c],
+        })
+        none = np.flatnonzero(~ok[:, 0])
+        if len(none):
+            ov = pd.DataFrame({
+                "signal_id": ids[none], "rank": np.ones(len(none), dtype=np.int64), "topic_id": -1,
+                "stable_id": None, "category": OVERIG, "subcategory": None,
+                "prob": 1.0 - probs[none, 0] if True else None,
+            })
+            df = pd.concat([df, ov], ignore_index=True)
+        pos = pd.Series(np.arange(n), index=pd.Index(ids)).reindex(df["signal_id"]).to_numpy()
+        return df.assign(_p=pos).sort_values(["_p", "rank"], kind="stable").drop(columns="_p").reset_index(drop=True)
+
+    def category_scores(self, texts: Sequence[str] | None = None, ids: Sequence[str] | None = None, *,
+                        theta: np.ndarray | None = None) -> pd.DataFrame:
+        """Per text, the summed topic weight per category (columns: taxonomy keys in order, then
+        ``overig``, which takes unnamed free topics and the mass of empty texts). Rows sum to 1."""
+        self._check()
+        if theta is None:
+            theta = self.transform(texts)
+        cats = list(self.taxonomy.keys) if self.taxonomy is not None else []
+        for c in self.topics_["category"]:
+            if c not in cats and c != OVERIG:
+                cats.append(c)
+        cats.append(OVERIG)
+        idx = {c: i for i, c in enumerate(cats)}
+        M = np.zeros((self.n_topics, len(cats)))
+        for k, c in zip(self.topics_["topic_id"], self.topics_["category"]):
+            M[k, idx[c if c in idx else OVERIG]] = 1.0
+        S = theta @ M
+        S[:, idx[OVERIG]] += 1.0 - theta.sum(1)
+        return pd.DataFrame(S, columns=cats, index=pd.Index(list(ids) if ids is not None else range(len(S)), name="signal_id"))
+
+    def topic_category_map(self) -> pd.DataFrame:
+        """topic_id, stable_id, name, category, subcategory (the topic -> category mapping)."""
+        self._check()
+        return self.topics_[["topic_id", "stable_id", "name", "category", "subcategory"]].copy()
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Main category per text (``overig`` when no topic is confident enough)."""
+        a = self.assign(texts)
+        return a.loc[a["rank"] == 1, "category"].to_numpy(dtype=object)
+
+    # ---- quality -------------------------------------------------------------------------
+    def diversity(self, topn: int = 25) -> float:
+        """Share of unique words among all topics' top ``topn`` words (1 = no overlap)."""
+        self._check()
+        tops = np.argsort(-self.topic_word_, axis=1)[:, :topn]
+        return float(len(np.unique(tops)) / tops.size)
+
+    def coherence(self, texts: Sequence[str] | None = None, *, docs: list[list[str]] | None = None,
+                  measures: Sequence[str] = ("c_v", "c_npmi"), topn: int = 10, sample: int = 20_000) -> dict[str, float]:
+        """Topic coherence (gensim CoherenceModel) on (a sample of) reference texts."""
+        from gensim.models.coherencemodel import CoherenceModel
+
+        self._check()
+        if docs is None:
+            texts = list(texts)
+            if len(texts) > sample:
+                rng = np.random.default_rng(self.random_state)
+                texts = [texts[i] for i in np.sort(rng.choice(len(texts), sample, replace=False))]
+            docs = self.preprocessor_.transform(texts)
+        docs = [d for d in docs if d]
+        topics = [self.top_words(k, topn) for k in range(self.n_topics)]
+        out = {}
+        for m in measures:
+            cm = CoherenceModel(topics=topics, texts=docs, dictionary=self.dictionary_, coherence=m, topn=topn, processes=1)
+            out[m.replace("c_", "")] = float(np.nan_to_num(cm.get_coherence()))
+        return out
+
+    def perplexity(self, texts: Sequence[str]) -> float:
+        """Held-out perplexity: exp(-log-likelihood per word) of the texts' words under the model,
+        with each text's topic mixture inferred by :meth:`transform`; lower is better."""
+        self._check()
+        bows = [b for b in self.bow(texts) if b]
+        if not bows:
+            return float("nan")
+        theta = self._infer(bows)
+        ll, n = 0.0, 0.0
+        for d, b in enumerate(bows):
+            ids = np.fromiter((i for i, _ in b), dtype=np.int64, count=len(b))
+            cnt = np.fromiter((c for _, c in b), dtype=np.float64, count=len(b))
+            p = theta[d] @ self.topic_word_[:, ids]
+            ll += float(cnt @ np.log(np.maximum(p, 1e-300)))
+            n += float(cnt.sum())
+        return float(np.exp(-ll / n))
+
+    def metrics(self, texts: Sequence[str] | None = None, heldout: Sequence[str] | None = None) -> dict[str, float]:
+        """Quality figures stored with a model: coherence (c_v, NPMI), diversity, held-out perplexity, overig share."""
+        m: dict[str, float] = {"diversity": self.diversity(), "overig_share": getattr(self, "overig_share_", float("nan"))}
+        if texts is not None:
+            m.update(self.coherence(texts))
+        if heldout is not None and len(heldout):
+            m["perplexity"] = self.perplexity(heldout)
+        return m
