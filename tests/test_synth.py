@@ -345,3 +345,16 @@ def test_cli_demo_data(tmp_path):
     assert res.exit_code == 0, res.output
     assert "120 signals" in res.output
     assert (tmp_path / "cli" / "ground_truth" / "signals.csv").exists()
+
+
+def test_heldout_share_zero_uses_generator_part_only(tmp_path):
+    generate(600, 3, tmp_path / "g", heldout_share=0.0)
+    with open(tmp_path / "g" / "ground_truth" / "pii_spans.jsonl", encoding="utf-8") as f:
+        spans = [json.loads(line) for line in f]
+    assert spans and not any(s["heldout"] for s in spans)
+    from signalen_lib.synth.names import load_pools
+
+    pools = load_pools()
+    surnames = set(pools.surnames.generator) | set(pools.interfix_surnames.generator)
+    persons = [s["value"] for s in spans if s["type"] == "PERSOON"]
+    assert all(any(tok in surnames or tok in pools.first_names.generator for tok in p.split()) for p in persons)

@@ -1,6 +1,7 @@
 """Synthetic Dutch signal corpus for the demo and the tests (issue 3).
 
-``generate(n, seed, out_dir, start="2024-11-01", end="2026-10-31") -> dict`` writes four source
+``generate(n, seed, out_dir, start="2024-11-01", end="2026-10-31", *, heldout_share=0.2) -> dict``
+writes four source
 exports (KTO CSV in cp1252, complaints XLSX, call-back notes JSONL, interview notes JSON) and the
 ground truth (``ground_truth/signals.csv``, ``pii_spans.jsonl``, ``events.json``). Same seed ->
 byte-identical files. See ``generate.py`` for the file contract, ``events.py`` for the injected

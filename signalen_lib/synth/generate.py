@@ -118,16 +118,18 @@ SUB_ORG = {
     ("openbare_ruimte", "speelplaats"): ("Maatschappelijke Ontwikkeling", "Wijknetwerken"),
 }
 ALL_UNITS = [(c, a) for c, afd in ORG_UNITS.items() for a in afd]
-PII_SLOTS = {
-    "NAAM": ("PERSOON", lambda r, p: pii.make_person(r, p, "any")),
-    "ACHTERNAAM": ("PERSOON", lambda r, p: pii.make_person(r, p, "surname")),
-    "VOLNAAM": ("PERSOON", lambda r, p: pii.make_person(r, p, "full")),
-    "INITNAAM": ("PERSOON", lambda r, p: pii.make_person(r, p, "initials")),
-    "VOORNAAM": ("PERSOON", lambda r, p: pii.make_person(r, p, "first")),
-    "BSN": ("BSN", None), "TEL": ("TELEFOON", pii.make_phone), "EMAIL": ("EMAIL", pii.make_email),
-    "IBAN": ("IBAN", pii.make_iban), "PC": ("POSTCODE", lambda r, p: pii.make_postcode(r, p, False)),
-    "PCNR": ("POSTCODE", lambda r, p: pii.make_postcode(r, p, True)), "ADRES": ("ADRES", pii.make_address),
-    "KENTEKEN": ("KENTEKEN", pii.make_kenteken), "GEBDAT": ("GEBOORTEDATUM", pii.make_birthdate),
+PII_SLOTS = {  # slot -> (type, fn(rng, pools, heldout_share) -> (value, heldout))
+    "NAAM": ("PERSOON", lambda r, p, h: pii.make_person(r, p, "any", h)),
+    "ACHTERNAAM": ("PERSOON", lambda r, p, h: pii.make_person(r, p, "surname", h)),
+    "VOLNAAM": ("PERSOON", lambda r, p, h: pii.make_person(r, p, "full", h)),
+    "INITNAAM": ("PERSOON", lambda r, p, h: pii.make_person(r, p, "initials", h)),
+    "VOORNAAM": ("PERSOON", lambda r, p, h: pii.make_person(r, p, "first", h)),
+    "BSN": ("BSN", None), "TEL": ("TELEFOON", lambda r, p, h: pii.make_phone(r, p)),
+    "EMAIL": ("EMAIL", pii.make_email), "IBAN": ("IBAN", lambda r, p, h: pii.make_iban(r, p)),
+    "PC": ("POSTCODE", lambda r, p, h: pii.make_postcode(r, p, False)),
+    "PCNR": ("POSTCODE", lambda r, p, h: pii.make_postcode(r, p, True)), "ADRES": ("ADRES", pii.make_address),
+    "KENTEKEN": ("KENTEKEN", lambda r, p, h: pii.make_kenteken(r, p)),
+    "GEBDAT": ("GEBOORTEDATUM", lambda r, p, h: pii.make_birthdate(r, p)),
 }
 
 
@@ -304,8 +306,9 @@ def assemble(segments: list, rng: random.Random, typo_rate: float = 0.0, lower: 
 
 
 class TextMaker:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, heldout_share: float = pii.HELDOUT_SHARE):
         self.rng = rng
+        self.heldout_share = heldout_share
         self.pools = load_pools()
         self.glob, self.subs = _compiled()
         self.ex = Expander(self.glob, rng, self._pii)
@@ -315,7 +318,7 @@ class TextMaker:
         if slot == "BSN":
             value, held, valid = pii.make_bsn(self.rng)
             return (typ, value, held, {"valid": valid})
-        value, held = fn(self.rng, self.pools)
+        value, held = fn(self.rng, self.pools, self.heldout_share)
         return (typ, value, held, None)
 
     # small helpers ------------------------------------------------------------------
@@ -588,10 +591,19 @@ def _dissatisfied(probs) -> float:
     return float(sum(p * d[k] for p, k in zip(probs, PERCEPTIONS)))
 
 
-def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "2026-10-31") -> dict:
-    """Write the synthetic corpus for ``n`` signals into ``out_dir``; return a summary dict."""
+def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "2026-10-31", *,
+             heldout_share: float = pii.HELDOUT_SHARE) -> dict:
+    """Write the synthetic corpus for ``n`` signals into ``out_dir``; return a summary dict.
+
+    ``heldout_share``: share of persons, e-mail names and streets drawn from the held-out part of
+    the name lists (default 0.2; 0 gives a corpus to tune a masker on without touching them).
+    The summary holds ``n``, ``seed``, ``start``, ``end``, ``sources`` (counts per source),
+    ``pii_spans`` and ``events`` (keys).
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
+    if not 0.0 <= heldout_share <= 1.0:
+        raise ValueError("heldout_share must be between 0 and 1")
     try:
         d0, d1 = np.datetime64(str(start), "D"), np.datetime64(str(end), "D")
     except ValueError:
@@ -656,7 +668,7 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
 
     codes, bnames, wcodes, wnames, geo_p = _read_geo()
     hot = {t: [i for i, nm in enumerate(bnames) if nm in names] for t, names in HOTSPOTS.items()}
-    text_maker = TextMaker(prng)
+    text_maker = TextMaker(prng, heldout_share)
     sdist = {k: np.array(v) / sum(v) for k, v in SCORE_DIST.items()}
     generic_topics = [t for t in topics if t[0] in GENERIC]
     other_topics = [t for t in topics if t[0] not in GENERIC and t not in EVENT_TOPICS]

@@ -47,10 +47,11 @@ def _pick(rng: random.Random, seq):
     return seq[int(rng.random() * len(seq))]
 
 
-def person_parts(rng: random.Random, pools: NamePools, heldout: bool | None = None):
+def person_parts(rng: random.Random, pools: NamePools, heldout: bool | None = None,
+                 heldout_share: float = HELDOUT_SHARE):
     """(first name, interfix or '', surname, heldout)."""
     if heldout is None:
-        heldout = rng.random() < HELDOUT_SHARE
+        heldout = rng.random() < heldout_share
     first = _pick(rng, pools.first_names.part(heldout))
     if rng.random() < 0.3:
         interfix = rng.choices(INTERFIXES, _INTERFIX_WEIGHTS)[0]
@@ -68,13 +69,14 @@ def _initials(rng: random.Random, first: str) -> str:
     return "".join(c + "." for c in letters)
 
 
-def make_person(rng: random.Random, pools: NamePools, style: str = "any") -> tuple[str, bool]:
+def make_person(rng: random.Random, pools: NamePools, style: str = "any",
+                heldout_share: float = HELDOUT_SHARE) -> tuple[str, bool]:
     """A person's name as written after an optional title.
 
     style: ``surname`` (after "mw."/"dhr.": "Van der Berg"), ``full`` ("Sanne van der Berg"),
     ``initials`` ("J.P. van der Berg"), ``first`` ("Sanne"), or ``any``.
     """
-    first, interfix, sur, held = person_parts(rng, pools)
+    first, interfix, sur, held = person_parts(rng, pools, heldout_share=heldout_share)
     if style == "any":
         style = rng.choices(("surname", "full", "initials", "first"), (35, 35, 22, 8))[0]
     if style == "first":
@@ -103,8 +105,8 @@ def email_for(rng: random.Random, first: str, interfix: str, sur: str) -> str:
     return f"{local}@{domain}"
 
 
-def make_email(rng: random.Random, pools: NamePools) -> tuple[str, bool]:
-    first, interfix, sur, held = person_parts(rng, pools)
+def make_email(rng: random.Random, pools: NamePools, heldout_share: float = HELDOUT_SHARE) -> tuple[str, bool]:
+    first, interfix, sur, held = person_parts(rng, pools, heldout_share=heldout_share)
     return email_for(rng, first, interfix, sur), held
 
 
@@ -207,12 +209,12 @@ def house_number(rng: random.Random) -> str:
     elif r < 0.2:
         n += "-" + rng.choice(("A", "B", "C", "1", "2", "3", "bis"))
     elif r < 0.25:
-        n += " " + rng.choice(("hs", "1 hoog", "2 hoog", "3", "A01", "02"))
+        n += rng.choice((" hs", " 1 hoog", " 2 hoog", "-III", " A01", " bis", "-2"))
     return n
 
 
-def make_address(rng: random.Random, pools: NamePools) -> tuple[str, bool]:
-    held = rng.random() < HELDOUT_SHARE
+def make_address(rng: random.Random, pools: NamePools, heldout_share: float = HELDOUT_SHARE) -> tuple[str, bool]:
+    held = rng.random() < heldout_share
     street = _pick(rng, pools.streets.part(held))
     return f"{street} {house_number(rng)}", held
 
