@@ -29,6 +29,28 @@ def parse_dates(values: pd.Series, date_format: str = "dutch") -> pd.Series:
     if is_dt.any():
         out[is_dt] = pd.to_datetime(values[is_dt].map(lambda v: pd.Timestamp(v).tz_localize(None) if getattr(v, "tzinfo", None) else pd.Timestamp(v)))
     s = values[~is_dt].astype("string").str.strip()
+    # fast path: the common exact formats, vectorised; the regexes below handle the rest
+    for fmt in ("%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d-%m-%Y"):
+        todo = out.isna() & ~is_dt
+        if not todo.any():
+            break
+        sub = s[todo[~is_dt]]
+        parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
+        ok = parsed.notna()
+        if ok.any():
+            out.loc[parsed.index[ok]] = parsed[ok].astype("datetime64[us]")
+    # fast path for "3 februari 2025": split, look the month up, parse as day-month-year
+    todo = out.isna() & ~is_dt
+    if todo.any():
+        sub = s[todo[~is_dt]]
+        parts = sub.str.lower().str.split(" ", n=2, expand=True)
+        if parts.shape[1] == 3:
+            month = parts[1].map(MONTHS_NL)
+            cand = parts[0] + "-" + month.astype("Int64").astype("string") + "-" + parts[2]
+            parsed = pd.to_datetime(cand, format="%d-%m-%Y", errors="coerce")
+            ok = parsed.notna()
+            if ok.any():
+                out.loc[parsed.index[ok]] = parsed[ok].astype("datetime64[us]")
     for regex, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_MONTH_RE, "dmonthy")):
         todo = out.isna() & ~is_dt & s.reindex(out.index).notna()
         if not todo.any():

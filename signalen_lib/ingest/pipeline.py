@@ -98,9 +98,18 @@ class IngestResult:
 
 
 def content_hash(source: str, received: pd.Series, text: pd.Series) -> pd.Series:
-    norm = text.astype("string").str.strip().str.replace(r"\s+", " ", regex=True).str.lower()
-    keys = source + "|" + received.dt.strftime("%Y-%m-%dT%H:%M:%S").astype("string") + "|" + norm
-    return keys.map(lambda k: hashlib.sha256(k.encode("utf-8")).hexdigest()).astype(object)
+    """sha256 of source | received_at | text with white space collapsed and lower-cased."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.astype(object).tolist(), type=pa.large_string())
+    norm = pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " ")))
+    stamps = received.dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object).tolist()
+    prefix = source + "|"
+    return pd.Series(
+        [hashlib.sha256(f"{prefix}{t}|{n}".encode("utf-8")).hexdigest() for t, n in zip(stamps, norm.to_pylist())],
+        index=text.index, dtype=object,
+    )
 
 
 def _as_text(v) -> str | None:
@@ -127,10 +136,11 @@ def map_records(table: RawTable, spec: SourceSpec, path: Path) -> pd.DataFrame:
                 )
             continue
         colmap[fld] = real
-    frame = pd.DataFrame(table.records) if table.records else pd.DataFrame(columns=table.columns)
+    frame = table.frame()
+    all_str = table.delimiter is not None  # CSV: every cell is already a string
     out = pd.DataFrame(index=range(len(frame)))
     for fld, col in colmap.items():
-        if fld == "received_at":
+        if fld == "received_at" or all_str:
             out[fld] = frame[col].astype(object).values
         else:
             out[fld] = frame[col].map(_as_text).astype(object).values
@@ -278,7 +288,7 @@ def ingest_file(
     quarantine = [
         (b.line, b.field, b.reason, b.raw) for b in table.bad
     ] + [
-        (int(mapped.at[i, "source_row"]), f, r, json.dumps(table.records[i], ensure_ascii=False, default=str)[:100_000])
+        (int(mapped.at[i, "source_row"]), f, r, json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000])
         for i, f, r in errors
     ]
     # duplicates within the file (same content, or the same record id repeated)
@@ -288,7 +298,7 @@ def ingest_file(
     for i in valid.index[same_id]:
         quarantine.append((int(valid.at[i, "source_row"]), "source_record_id",
                            f"record id {valid.at[i, 'source_record_id']!r} appears earlier in this file with other content",
-                           json.dumps(table.records[i], ensure_ascii=False, default=str)[:100_000]))
+                           json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]))
     cand = valid[~dup_in_file & ~same_id]
     seen_h, seen_id = _existing(store, spec.name, cand["content_hash"].tolist(), cand["signal_id"].tolist())
     dup_store = cand["content_hash"].isin(seen_h)
@@ -296,7 +306,7 @@ def ingest_file(
     for i in cand.index[id_conflict]:
         quarantine.append((int(cand.at[i, "source_row"]), "source_record_id",
                            f"record id {cand.at[i, 'source_record_id']!r} is already stored with other content (changed record?)",
-                           json.dumps(table.records[i], ensure_ascii=False, default=str)[:100_000]))
+                           json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]))
     new = cand[~dup_store & ~id_conflict].copy()
     res.duplicates = int(dup_in_file.sum() + dup_store.sum())
     res.quarantined = len(quarantine)

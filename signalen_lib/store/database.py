@@ -65,6 +65,7 @@ class Database:
                 self._con = duckdb.connect(str(path) if path else ":memory:", read_only=self.read_only)
             except duckdb.IOException as exc:
                 raise ConfigError(f"setting '{self.setting}': cannot open {path}: {str(exc).splitlines()[0]}") from None
+            self._con.execute("SET enable_progress_bar = false")
         else:
             import psycopg
 
