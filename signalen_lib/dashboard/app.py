@@ -23,6 +23,7 @@ from .data import ALL, PERIODS, DashboardData, DashboardDataError, Filters, find
 VIEWS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten", "Model en validatie"]
 PERCEPTIONS = [("klacht", "klacht"), ("neutraal", "neutraal"), ("compliment", "compliment")]
 PAGE_SIZE = 10
+MIN_INHABITANTS = 1000  # wijken with fewer inhabitants get no per-1,000 rate on the map
 
 CSS = """
 <style>
@@ -484,10 +485,13 @@ class Dashboard(W.VBox):
         by = d.q(f"SELECT wijk_code AS wijkcode, sum(n) n, sum(n_scored) s, sum(n_dissatisfied) dis FROM agg WHERE {where} GROUP BY 1", params)
         by = by.merge(d.wijken[["wijkcode", "inwoners"]], on="wijkcode", how="left")
         if self.w_map_measure.value == "rate":
-            ok = (by["n"] >= k) & by["inwoners"].notna() & (by["inwoners"] > 0)
+            # a rate over a handful of inhabitants (port and industrial areas) says nothing: grey
+            few = by["inwoners"].isna() | (by["inwoners"].fillna(0) < MIN_INHABITANTS)
+            ok = (by["n"] >= k) & ~few
             by["waarde"] = (by["n"] / by["inwoners"].astype(float) * 1000).where(ok)
-            by["label"] = [f"{v:.1f} per 1.000 ({_fmt_int(n)} signalen)".replace(".", ",", 1) if pd.notna(v) else f"minder dan {k} signalen"
-                           for v, n in zip(by["waarde"], by["n"])]
+            by["label"] = [f"{v:.1f} per 1.000 ({_fmt_int(n)} signalen)".replace(".", ",", 1) if pd.notna(v)
+                           else (f"minder dan {_fmt_int(MIN_INHABITANTS)} inwoners" if f_ else f"minder dan {k} signalen")
+                           for v, n, f_ in zip(by["waarde"], by["n"], few)]
             title, fmt = "signalen per 1.000 inwoners", ".1f"
         else:
             ok = by["s"] >= k

@@ -137,7 +137,7 @@ def demo_signals(settings: Settings, n: int = 4000, seed: int = 7, end: str = "2
     sig.loc[0, "text"] = "Mijn naam is [NAAM] en mijn nummer is [TELEFOON], bel me terug over de container."
     sig.loc[1, "text"] = SCRIPT_TEXT
     for i in (0, 1):
-        sig.loc[i, "received_at"] = end_ts + pd.Timedelta(hours=9 + i)
+        sig.loc[i, "received_at"] = end_ts + pd.Timedelta(hours=23, minutes=58 + i)  # newest: first on the examples page
         rows_cat[i], subs[i] = "afval", "container"
         perception[i] = "klacht"
     sig["content_hash"] = [hashlib.sha256(t.encode()).hexdigest()[:32] + str(i) for i, t in enumerate(sig["text"])]
