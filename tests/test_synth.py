@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from signalen_lib.schema import CHANNELS, ORG_UNITS
 from signalen_lib.synth import bsn_valid, generate, iban_valid, is_heldout
 
 N = 8000
-SEED = 7
+SEED = int(os.environ.get("SIGNALEN_SYNTH_TEST_SEED", "7"))  # other seeds: robustness runs
 FILES = ("kto/kto_export.csv", "klacht/klachten_export.xlsx", "terugbelnotitie/terugbelnotities.jsonl",
          "interview/interviews.json", "ground_truth/signals.csv", "ground_truth/pii_spans.jsonl",
          "ground_truth/events.json")
@@ -219,10 +220,11 @@ def test_mailing_peaks(gt, events):
     in_window = pd.Series(False, index=weekly.index)
     for m in mails:
         in_window |= (weekly.index >= m - pd.Timedelta(days=7)) & (weekly.index <= m + pd.Timedelta(days=28))
-    base = weekly[~in_window].median()
+    base = max(weekly[~in_window].median(), 1)
     for m in mails:
-        peak = weekly[(weekly.index >= m - pd.Timedelta(days=6)) & (weekly.index <= m + pd.Timedelta(days=14))].max()
-        assert peak >= 2.5 * max(base, 1), m
+        after = weekly[(weekly.index >= m - pd.Timedelta(days=6)) & (weekly.index <= m + pd.Timedelta(days=20))]
+        assert after.max() >= 2.5 * base, m  # the peak week
+        assert after.sum() >= 1.8 * len(after) * base, m  # and the weeks after it
 
 
 def test_improvement_lowers_callbacks_and_dissatisfaction(gt, events):
@@ -230,14 +232,15 @@ def test_improvement_lowers_callbacks_and_dissatisfaction(gt, events):
     day = pd.Timestamp(e["dates"]["start"])
     tb = gt[gt["source"] == "terugbelnotitie"]
     after = tb["day"] >= day
-    br, ctrl = tb["category"] == "betalingsregeling", tb["category"] == "belastingen"
+    br = tb["category"] == "betalingsregeling"
+    ctrl = ~br  # all other call-back notes (mailings fall in both periods)
     ratio_before = (br & ~after).sum() / (ctrl & ~after).sum()
     ratio_after = (br & after).sum() / (ctrl & after).sum()
     assert ratio_after < 0.8 * ratio_before
     kto = gt[(gt["source"] == "kto") & (gt["category"] == "betalingsregeling")]
     dis = kto["score"].astype(int) <= 6
     k_after = kto["day"] >= day
-    assert dis[k_after].mean() < dis[~k_after].mean() - 0.1
+    assert dis[k_after].mean() < dis[~k_after].mean() - 0.05
     te = e["true_effect"]
     assert te["volume"]["relative_change"] == pytest.approx(-0.45)
     d = te["dissatisfied_share"]

@@ -16,10 +16,10 @@ GRIT = ("openbare_ruimte", "gladheid")
 LACHGAS = ("overlast", "lachgas")
 SLAGBOOM = ("nieuw_slagboom", "slagboom_testlocatie")
 MAILING_TOPICS = {  # topic -> peak multiplier on the first day after a letter arrives
-    ("belastingen", "aanslag"): 9.0,
-    ("belastingen", "woz"): 5.0,
-    ("belastingen", "kwijtschelding"): 3.0,
-    ("belastingen", "incasso"): 2.0,
+    ("belastingen", "aanslag"): 14.0,
+    ("belastingen", "woz"): 8.0,
+    ("belastingen", "kwijtschelding"): 4.0,
+    ("belastingen", "incasso"): 3.0,
     ("betalingsregeling", "regeling_aanvragen"): 4.0,
     ("informatie_brieven", "onduidelijke_brief"): 3.0,
 }
@@ -33,7 +33,7 @@ LACHGAS_RAMP_DAYS = 21
 
 # Perception (klacht, neutraal, compliment) of KTO answers on betalingsregeling before/after.
 IMPROVEMENT_PERCEPTION_BEFORE = (0.66, 0.24, 0.10)
-IMPROVEMENT_PERCEPTION_AFTER = (0.30, 0.40, 0.30)
+IMPROVEMENT_PERCEPTION_AFTER = (0.24, 0.40, 0.36)
 
 KEYS = ("seizoen_barbecue", "seizoen_strooien", "nieuw_slagboom", "beleid_lachgas", "brieven_aanslag",
         "verbetering_betalingsregeling")

@@ -36,7 +36,7 @@ MONTHS = pii.MONTHS
 
 # category weights per source (split evenly over subcategories unless SUB_WEIGHTS says otherwise)
 CATEGORY_WEIGHTS = {
-    "kto": dict(parkeren=6, afval=6, openbare_ruimte=5, overlast=4, belastingen=6, betalingsregeling=4,
+    "kto": dict(parkeren=6, afval=6, openbare_ruimte=5, overlast=4, belastingen=6, betalingsregeling=6,
                 werk_inkomen=7, burgerzaken=10, wonen_vergunningen=4, zorg_welzijn=4, verkeer=2,
                 bereikbaarheid=14, status_aanvraag=8, informatie_brieven=8, bejegening=14),
     "terugbelnotitie": dict(parkeren=8, afval=8, openbare_ruimte=5, overlast=5, belastingen=12, betalingsregeling=10,
