@@ -51,7 +51,7 @@ GLOBAL_RULES: dict[str, list[str]] = {
     "tb_subj": ["{Klt|klt|Klant}", "{Mw.|mw.|Mw}", "{Dhr.|dhr.|Dhr}", "{Klt|klt}", "Beller"],
     "tb_req": ["{Graag|Verzoek|Svp|S.v.p.} {terugbellen|tb|terugbelen|contact opnemen}", "{Verzoek om|Graag} {terugbelverzoek|terugbelafspraak} {naar|voor} {vakafdeling|afdeling|behandelaar|backoffice}", "Wil {graag |}{teruggebeld worden|tb|dat iemand terugbelt}", "Doorgezet naar {backoffice|2e lijn|vakafdeling|behandelaar}"],
     "tb_when": ["z.s.m.", "zsm", "{vandaag|morgen} {voor|na} {12|13|14|16} uur", "{ma|di|wo|do|vr|}{ochtend|middag}", "binnen {2|3|5} werkdagen", "{voor|na} {10|11|15} uur", "liefst {ochtend|middag}"],
-    "tb_close": ["{Klt|Klant} {geïnformeerd|geinformeerd} over {termijn|afhandeltermijn} {van |}{2|3|5} werkdagen.", "{Klt|Klant} is {erg |}{boos|ontstemd|ongerust|geïrriteerd}.", "Klt {al|reeds} {2|3|meerdere}x {gebeld|teruggebeld} hierover.", "{Klt|Klant} {heeft|had} geen {brief|mail|bevestiging} ontvangen.", "Niet verder kunnen helpen{ in 1e lijn|}.", "Zie {eerdere|vorige} notitie.", "Vraag kon niet direct beantwoord worden.", "{Let op|NB}: klt {slechthorend|spreekt slecht Nederlands|is laaggeletterd}."],
+    "tb_close": ["{Klt|Klant} {geïnformeerd|geinformeerd} over {termijn|afhandeltermijn} {van |}{2|3|5} werkdagen.", "{Klt|Klant} is {erg |}{boos|ontstemd|ongerust|geïrriteerd}.", "Klt {al|reeds} {2x|3x|meerdere keren} {gebeld|teruggebeld} hierover.", "{Klt|Klant} {heeft|had} geen {brief|mail|bevestiging} ontvangen.", "Niet verder kunnen helpen{ in 1e lijn|}.", "Zie {eerdere|vorige} notitie.", "Vraag kon niet direct beantwoord worden.", "{Let op|NB}: klt {slechthorend|spreekt slecht Nederlands|is laaggeletterd}."],
     # interview frames
     "iv_persoon": ["bewoner", "bewoonster", "ondernemer", "oudere bewoner", "jonge moeder", "vader van twee kinderen", "mantelzorger", "vrijwilliger", "buurtbewoner", "winkelier"],
     "iv_leeftijd": ["{ca. |circa |ongeveer |}{25|30|35|40|45|50|55|60|65|70|75|80} jaar", "{jaren |}{20|30|40|50|60|70|80}", "leeftijd onbekend"],
@@ -236,7 +236,7 @@ S["overlast/jongerenoverlast"] = dict(
 )
 S["overlast/hondenoverlast"] = dict(
     np=["de hondenpoep {op de stoep|in het park|op het grasveld}", "de loslopende honden {in het park|in de buurt}"],
-    k=["de {stoep|het grasveld|de speelweide} ligt {vol met|bezaaid met} hondenpoep{ en niemand ruimt het op|}", "{er lopen|mensen laten} {steeds|elke dag} honden los {in het park|tussen spelende kinderen} en {mijn kind werd gebeten|er wordt niet gehandhaafd}", "de hond van de buren blaft {de hele dag|dag en nacht}"],
+    k=["{de stoep|het grasveld|de speelweide} ligt {vol met|bezaaid met} hondenpoep{ en niemand ruimt het op|}", "{er lopen|mensen laten} {steeds|elke dag} honden los {in het park|tussen spelende kinderen} en {mijn kind werd gebeten|er wordt niet gehandhaafd}", "de hond van de buren blaft {de hele dag|dag en nacht}"],
     v=["<wil_weten> waar honden {los mogen lopen|uitgelaten mogen worden}", "hoeveel {is|bedraagt} de hondenbelasting?"],
     p=["het nieuwe {hondenlosloopgebied|uitlaatveld} is {echt |}{top|fijn|super}"],
     n=["meldt hondenpoep{ <adres_kort>| speelveld|}", "loslopende honden {park|speeltuin}, wil handhaving"],
@@ -247,7 +247,7 @@ S["belastingen/aanslag"] = dict(
     k=["de aanslag {is|was} {veel te hoog|hoger dan vorig jaar|niet te begrijpen}{ terwijl ik alleen woon|}", "ik {moet|moest} afvalstoffenheffing betalen {voor een meerpersoonshuishouden|voor twee adressen|terwijl ik verhuisd ben}", "ik {heb|had} de aanslag {nooit|niet} ontvangen en {nu krijg|kreeg} ik {meteen |}een aanmaning"],
     v=["<wil_weten> waarom de aanslag {zo hoog is|hoger is dan vorig jaar}", "<wil_weten> {hoe de afvalstoffenheffing is berekend|waarvoor ik precies betaal}", "ik heb de aanslag ontvangen, {wanneer moet ik betalen|kan ik in termijnen betalen}?"],
     p=["de {vraag over de aanslag|aanslag} werd {duidelijk|goed} uitgelegd", "mijn aanslag {werd|is} {snel|meteen} {gecorrigeerd|aangepast}"],
-    n=["vraag over aanslag {gem. belastingen|gemeentelijke belastingen|afvalstoffenheffing}", "{vindt|aanslag} {aanslag te hoog|te hoog}, {wil uitleg|wil bezwaar maken}", "aanslag {niet ontvangen|kwijt}, wil {kopie|duplicaat}", "aanslag op {verkeerde naam|oud adres}"],
+    n=["vraag over aanslag {gem. belastingen|gemeentelijke belastingen|afvalstoffenheffing}", "{vindt aanslag te hoog|aanslag te hoog}, {wil uitleg|wil bezwaar maken}", "aanslag {niet ontvangen|kwijt}, wil {kopie|duplicaat}", "aanslag op {verkeerde naam|oud adres}"],
     pii=["bsn", "iban"],
 )
 S["belastingen/woz"] = dict(
@@ -420,7 +420,7 @@ S["zorg_welzijn/huishoudelijke_hulp"] = dict(
 )
 S["zorg_welzijn/jeugdhulp"] = dict(
     np=["de jeugdhulp voor {mijn zoon|mijn dochter|ons kind}", "het wijkteam", "de wachtlijst {voor jeugdhulp|bij het wijkteam}"],
-    k=["{mijn zoon|mijn dochter|ons kind} {staat|staat al} {maanden|<al_lang>} op een wachtlijst voor {jeugdhulp|behandeling}{ en het gaat steeds slechter|}", "het wijkteam {belt niet terug|reageert niet} {terwijl de situatie thuis escaleert|}", "ik moet {mijn verhaal|alles} {steeds opnieuw|telkens} vertellen aan {een nieuwe hulpverlener|iemand anders van het wijkteam}"],
+    k=["{mijn zoon|mijn dochter|ons kind} staat {al maanden|<al_lang>|nu al maanden} op een wachtlijst voor {jeugdhulp|behandeling}{ en het gaat steeds slechter|}", "het wijkteam {belt niet terug|reageert niet} {terwijl de situatie thuis escaleert|}", "ik moet {mijn verhaal|alles} {steeds opnieuw|telkens} vertellen aan {een nieuwe hulpverlener|iemand anders van het wijkteam}"],
     v=["<wil_weten> {hoe ik|waar ik} hulp {krijg|kan krijgen} voor {mijn kind|mijn zoon|mijn dochter}", "hoe {kom|kan} ik in contact {met|komen met} het wijkteam?"],
     p=["het wijkteam {heeft|had} ons {echt |}{goed|fantastisch} geholpen{ met onze zoon| met onze dochter|}"],
     n=["zorgen om {zoon|dochter|kind}, wil contact wijkteam", "{wachtlijst|wachttijd} jeugdhulp, {wil|vraagt} {info|overbrugging}", "wijkteam reageert niet"],
@@ -436,7 +436,7 @@ S["zorg_welzijn/leerlingenvervoer"] = dict(
 )
 S["verkeer/verkeersveiligheid"] = dict(
     np=["de verkeersveiligheid {in onze straat|bij de school|op de kruising}", "de {oversteekplaats|kruising} bij {de school|het winkelcentrum}"],
-    k=["er wordt {veel te hard|keihard} gereden in {onze straat|de wijk} en {er moet|er komt geen} {een drempel|drempel}", "de {oversteekplaats|kruising} bij de school is {levensgevaarlijk|gevaarlijk} en {er gebeurt een keer een ongeluk|er zijn al kinderen bijna aangereden}", "het {verkeerslicht|stoplicht} {staat|staat veel te} {te kort op groen|kort op groen} voor voetgangers"],
+    k=["er wordt {veel te hard|keihard} gereden in {onze straat|de wijk} en {er moet een drempel komen|er komt maar geen drempel|niemand doet er iets aan}", "de {oversteekplaats|kruising} bij de school is {levensgevaarlijk|gevaarlijk} en {er gebeurt een keer een ongeluk|er zijn al kinderen bijna aangereden}", "het {verkeerslicht|stoplicht} staat {veel |}te kort op groen voor voetgangers"],
     v=["<wil_weten> of er een {drempel|zebrapad|verkeersdrempel} kan komen {in onze straat|bij de school}"],
     p=["de nieuwe {drempels|oversteekplaats} {maken|maakt} het {echt |}veel veiliger"],
     n=["verzoek {drempel|zebrapad} ivm hard rijden", "{gevaarlijke|onveilige} {kruising|oversteekplaats} bij school"],
@@ -546,7 +546,7 @@ S["bejegening/vriendelijkheid"] = dict(
     np=["de medewerker", "{de|het} {contact|gesprek} met de medewerker", "de manier waarop ik {werd|ben} behandeld"],
     k=["de medewerker was {onvriendelijk|bot|kortaf|onbeschoft|arrogant}{ en had duidelijk geen zin|}", "ik {werd|ben} {als een crimineel|als een nummer|neerbuigend} behandeld", "{de medewerker|de dame|de meneer} {hing|gooide} {gewoon |}de telefoon {op|erop}"],
     v=["ik wil {graag |}een {compliment|opmerking} doorgeven over de medewerker"],
-    p=["de medewerker was {heel |erg |super |}<vriendelijk>", "ik {werd|ben} {heel |}<vriendelijk> {geholpen|te woord gestaan}", "{vriendelijk|netjes|prettig} en {snel|vlot|duidelijk} geholpen", "{heel |super |}{fijne|vriendelijke|behulpzame} medewerker"],
+    p=["de medewerker was {heel |erg |}<vriendelijk>", "ik {werd|ben} {heel |}<vriendelijk> {geholpen|te woord gestaan}", "{vriendelijk|netjes|prettig} en {snel|vlot|duidelijk} geholpen", "{heel |super |}{fijne|vriendelijke|behulpzame} medewerker"],
     n=["wil {reactie|terugkoppeling} op eerdere melding over {bejegening|contact met medewerker}", "vraagt wie {haar|hem|klt} eerder te woord stond"],
     nk=["klaagt over {bejegening|houding} {medewerker|collega}", "{ontevreden|boos} over {onvriendelijke|botte} behandeling"],
     nc=["{compliment|complimenten} voor collega {die eerder hielp|van gisteren}", "wil collega {bedanken|complimenteren}"],
