@@ -28,7 +28,7 @@ GLOBAL_RULES: dict[str, list[str]] = {
     "snel": ["snel", "vlot", "binnen een paar minuten", "meteen", "direct", "heel snel"],
     "vriendelijk": ["vriendelijk", "aardig", "erg vriendelijk", "heel behulpzaam", "netjes", "correct", "super vriendelijk", "vriendelijk en geduldig"],
     "wil_weten": ["ik wil graag weten", "ik zou graag willen weten", "kunt u mij vertellen", "graag hoor ik", "ik vraag me af", "ik wil weten"],
-    "aantal": ["{2|3|4|5|6|twee|drie|vier|vijf|zes}", "{meerdere|verschillende|een paar}"],
+    "aantal": ["{2|3|4|5|6|twee|drie|vier|vijf|zes}"],
     "minuten": ["{20|25|30|35|40|45|50|60|70|90} minuten", "{een half uur|drie kwartier|een uur|ruim een uur|anderhalf uur}"],
     "emo_neg": ["{!|!!|!!!}", ". {Echt|Gewoon} <belachelijk>{!|.}", ". Ik ben {echt |zo |}<boos>{.|!}", ". {Wat een|Echt een} {gedoe|ellende|drama|toestand}{!|.}", ". {Dit|Dat} kan {toch|echt} niet{.|!}"],
     "emo_open": ["{Slecht|Heel slecht|Waardeloos|Matig|Niet goed|Teleurstellend}{.|!|,}", "{Tja|Nou|Pff|Sorry maar}{.|,}", "{Wat een|Echt een} {ellende|gedoe|drama}.", "Onvoldoende want"],
@@ -116,7 +116,7 @@ S["parkeren/parkeerboete"] = dict(
 )
 S["parkeren/parkeerautomaat"] = dict(
     np=["de parkeerautomaat", "{het betalen van parkeren|parkeren betalen}", "de {parkeerapp|app voor parkeren}"],
-    k=["de parkeerautomaat {in onze straat |op het plein |}{is al dagen kapot|accepteert geen pinpas|doet het niet|geeft een storing}", "betalen via de {app|parkeerapp} {lukt niet|werkt niet|gaat steeds mis} en {toch |}krijg ik een {boete|naheffing}", "er is {geen enkele|geen} automaat {die werkt|waar je contant kunt betalen} in de buurt"],
+    k=["de parkeerautomaat {in onze straat |op het plein |}{is al dagen kapot|accepteert geen pinpas|doet het niet|geeft een storing}", "betalen via de {app|parkeerapp} {lukt niet|werkt niet|gaat steeds mis} en {toch krijg ik|ik krijg {toch |}}een {boete|naheffing}", "er is {geen enkele|geen} automaat {die werkt|waar je contant kunt betalen} in de buurt"],
     v=["<wil_weten> waar ik kan betalen {nu de automaat kapot is|als ik geen app heb}", "kan ik ook contant betalen voor parkeren?"],
     p=["de kapotte parkeerautomaat werd {snel|binnen een dag} {gerepareerd|vervangen}"],
     n=["meldt {kapotte|defecte} parkeerautomaat{ <adres_kort>|}", "kan niet betalen {bij|via} {automaat|app}", "automaat {neemt geen pin|geeft storing}"],
@@ -182,7 +182,7 @@ S["openbare_ruimte/groen"] = dict(
     np=["{het groen|de bomen|het gras|de struiken} in {onze straat|het park|de buurt}", "het {snoeien|maaien|onderhoud van het groen}"],
     k=["de {bomen|struiken} {zijn|worden} {al jaren|nooit} niet gesnoeid en {hangen over de stoep|nemen al het licht weg}", "het gras {wordt|word} {bijna nooit|te weinig} gemaaid{ en staat kniehoog|}", "er {ligt|liggen} {al weken|<al_lang>} {een omgewaaide boom|grote takken} {op het pad|op de stoep}"],
     v=["<wil_weten> wanneer {de bomen gesnoeid worden|er gemaaid wordt}", "mag ik zelf {de boom|de struiken} voor mijn huis snoeien?"],
-    p=["het park {ziet er|ligt er} {prachtig|mooi|goed verzorgd} bij", "de {boom|takken} {werd|werden} {snel|dezelfde dag} weggehaald"],
+    p=["het park {ligt er {prachtig|mooi|goed verzorgd} bij|ziet er {prachtig|mooi|goed verzorgd} uit}", "de {boom|takken} {werd|werden} {snel|dezelfde dag} weggehaald"],
     n=["verzoek {snoeien|maaien}{ <adres_kort>|}", "{boom|tak} {omgewaaid|gevallen} {op stoep|op pad|tegen gevel}", "onkruid en overhangend groen"],
     pii=["adres"],
 )
@@ -229,7 +229,7 @@ S["overlast/lachgas"] = dict(
 S["overlast/jongerenoverlast"] = dict(
     np=["de {hangjongeren|groep jongeren} {bij het winkelcentrum|in de portiek|op het plein|bij de school}", "de overlast van {jongeren|scooters}"],
     k=["{elke avond|iedere avond|'s avonds laat} {hangt|staat} er een groep jongeren {in onze portiek|bij het winkelcentrum|op het plein} {die|en ze} {schreeuwen|roken|intimideren voorbijgangers}", "de jongeren {racen|scheuren} met {scooters|brommers} door {de straat|het park} en {ik durf|mijn kinderen durven} {niet meer naar buiten|er niet meer langs}", "ik voel me niet {meer |}veilig {in mijn eigen straat|in de portiek} door {de jongeren|die groep}"],
-    v=["<wil_weten> wat {de gemeente|jullie} {doet|doen} aan {de hangjongeren|de jongerenoverlast}"],
+    v=["<wil_weten> wat {de gemeente doet|jullie doen} aan {de hangjongeren|de jongerenoverlast}"],
     p=["het jongerenwerk {doet|deed} {echt |}goed werk{ en het is veel rustiger|}"],
     n=["meldt overlast {hangjongeren|groep jongeren|scooters} {portiek|plein|winkelcentrum}", "voelt zich onveilig ivm jongeren{ <adres_kort>|}"],
     pii=["adres"],
@@ -324,7 +324,7 @@ S["werk_inkomen/reintegratie"] = dict(
 )
 S["werk_inkomen/schuldhulp"] = dict(
     np=["de schuldhulpverlening", "mijn {aanmelding|aanvraag} voor schuldhulp", "het budgetbeheer"],
-    k=["ik {heb|had} <al_lang> {geleden|} {me aangemeld|hulp gevraagd} voor schuldhulp en {zit nog steeds op de wachtlijst|hoor niks}", "{de|mijn} {budgetbeheerder|schuldhulpverlener} {betaalt|betaalde} {de rekeningen niet|mijn huur niet} op tijd", "ik {word|wordt} {gek|wanhopig} van {de schuldeisers|de incassobureaus} en {niemand helpt me|de gemeente doet niks}"],
+    k=["ik heb {me <weken> geleden aangemeld|<weken> geleden hulp gevraagd} voor schuldhulp en {zit nog steeds op de wachtlijst|hoor niks}", "{de|mijn} {budgetbeheerder|schuldhulpverlener} {betaalt|betaalde} {de rekeningen niet|mijn huur niet} op tijd", "ik {word|wordt} {gek|wanhopig} van {de schuldeisers|de incassobureaus} en {niemand helpt me|de gemeente doet niks}"],
     v=["<wil_weten> hoe ik me {aanmeld|kan aanmelden} voor schuldhulp", "kunnen jullie helpen met {mijn schulden|budgetbeheer}?"],
     p=["de schuldhulpverlener {heeft|had} {echt |}{rust gebracht|goed geholpen}{ en ik zie weer licht|}"],
     n=["wil aanmelden schuldhulpverlening", "{schulden|betalingsachterstanden}, {vraagt hulp|wil budgetbeheer}", "vraagt naar status aanmelding schuldhulp"],
@@ -444,7 +444,7 @@ S["verkeer/verkeersveiligheid"] = dict(
 )
 S["verkeer/fietsparkeren"] = dict(
     np=["{mijn|de} {weggehaalde|verwijderde} fiets", "het {fietsparkeren|fietsenrek} bij {het station|de metro}", "de weesfietsen {in de straat|bij het station}"],
-    k=["mijn fiets {is|werd} {weggehaald|verwijderd} {terwijl hij er maar een dag stond|zonder waarschuwing} en {ik moet|nu moet ik} {€|}{25|30|35} betalen om hem terug te krijgen", "er is {nooit|geen} plek in {het fietsenrek|de stalling} bij {het station|de metro|de tram}", "{overal|in de straat} staan {kapotte |}weesfietsen die {nooit|niet} {worden weggehaald|weggehaald worden}"],
+    k=["mijn fiets {is|werd} {weggehaald|verwijderd} {terwijl hij er maar een dag stond|zonder waarschuwing} en {ik moet|nu moet ik} {€|€ }{25|30|35} betalen om hem terug te krijgen", "er is {nooit|geen} plek in {het fietsenrek|de stalling} bij {het station|de metro|de tram}", "{overal|in de straat} staan {kapotte |}weesfietsen die {nooit|niet} {worden weggehaald|weggehaald worden}"],
     v=["<wil_weten> waar mijn {weggehaalde |}fiets {is gebleven|is|staat}", "kan er een fietsenrek {komen|bij} in {onze straat|de buurt}?"],
     p=["de nieuwe fietsenstalling {bij het station|bij de metro} is {top|super|prima}"],
     n=["fiets weggehaald, {vraagt waar|wil terug}", "meldt weesfietsen{ <adres_kort>|}", "verzoek fietsenrek{ in straat|}"],
@@ -576,7 +576,7 @@ S["nieuw_slagboom/slagboom_testlocatie"] = dict(
     np=["de slagboom bij de {coronatestlocatie|testlocatie|teststraat}", "de {knop|drukknop} {van|bij} de slagboom {op de P+R|bij de testlocatie}"],
     k=["bij de {testlocatie|teststraat|coronatestlocatie} op {de P+R|P+R <pr>} {moet|moet je} {iedereen|} {zelf |}op {de knop|dezelfde knop} van de slagboom drukken{, zo verspreid je het virus juist|}", "{iedereen die zich laat testen|elke bezoeker} {moet {dezelfde|die} {knop|paal|intercom} van de slagboom aanraken|raakt {dezelfde|die} {knop|paal|intercom} van de slagboom aan}{, dat is vragen om besmetting|. Hoe hygiënisch is dat?|}", "de slagboom bij {de P+R|P+R <pr>} gaat {pas|alleen} open {als je op de knop drukt|na het drukken op een knop} en er is {geen handgel|geen desinfectie|niks om je handen te reinigen}", "{ik kwam|we kwamen} voor een {coronatest|sneltest} en moesten {met blote handen|met onze handen} {de slagboom|de knop van de slagboom} bedienen{. Belachelijk|}"],
     v=["waarom {moet|moeten} {je|bezoekers} bij de testlocatie {op de P+R|} zelf de slagboom {bedienen|openen}?", "<wil_weten> of de slagboom bij de {testlocatie|teststraat} niet {automatisch|open} kan"],
-    p=["{de|een} {vrijwilliger|steward} {opende|deed} {de slagboom|de boom} {voor ons|open} bij de testlocatie, {fijn|netjes}"],
+    p=["{de|een} {vrijwilliger|steward} {opende de slagboom voor ons|deed de slagboom voor ons open} bij de testlocatie, {fijn|netjes}"],
     n=["meldt dat bezoekers {testlocatie|teststraat} P+R <pr> zelf {knop|slagboom} moeten {aanraken|bedienen}, {vindt onhygiënisch|besmettingsgevaar}", "slagboom {bij|op} {testlocatie|teststraat} P+R <pr>: iedereen drukt op {dezelfde|zelfde} knop", "klacht {hygiëne|besmettingsrisico} slagboom {coronatest|testlocatie}"],
     pii=[],
 )
