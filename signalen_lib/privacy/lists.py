@@ -48,7 +48,7 @@ TITLES = frozenset(
 NAME_CUES = frozenset(
     """heet naam genaamd namens gesproken gebeld belde sprak contactpersoon medewerker medewerkster
     behandelaar beller melder klant aanvrager buurman buurvrouw zoon dochter vader moeder man vrouw
-    echtgenoot echtgenote partner""".split()
+    echtgenoot echtgenote partner klt tnv t.n.v. groet groeten mvg gr hoogachtend""".split()
 )
 # Name interfixes ("van der", "de", "ter"); single tokens, lower-case.
 INTERFIX_TOKENS = frozenset(

@@ -60,9 +60,28 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     ranked = sorted(findings, key=lambda f: (-_PRIORITY.get(f.entity_type, 0), -f.score, -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ranked:
-        if all(f.end <= k.start or f.start >= k.end for k in kept):
-            kept.append(f)
-    # a lower-priority finding that wholly contains a kept one and is longer: keep the longer span
+        pieces = [(f.start, f.end)]
+        for k in kept:
+            nxt = []
+            for a, b in pieces:
+                if b <= k.start or a >= k.end:
+                    nxt.append((a, b))
+                else:  # cut the overlap out; the rest of a partly overlapping finding stays masked
+                    if a < k.start:
+                        nxt.append((a, k.start))
+                    if b > k.end:
+                        nxt.append((k.end, b))
+            pieces = nxt
+        off = f.start
+        for a, b in pieces:
+            seg = f.original[a - off:b - off]
+            stripped = seg.strip(" \t\r\n.,;:()")
+            if not any(ch.isalnum() for ch in stripped):
+                continue
+            a2 = a + seg.index(stripped)
+            b2 = a2 + len(stripped)
+            kept.append(f if (a2, b2) == (f.start, f.end) else
+                        Finding(f.entity_type, a2, b2, f.score, f.recognizer, f.original[a2 - off:b2 - off]))
     return sorted(kept, key=lambda f: f.start)
 
 

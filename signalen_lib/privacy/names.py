@@ -34,7 +34,7 @@ ORG_WORDS = frozenset(
 PLACE_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "kade", "dijk", "gracht", "dreef", "haven")
 ADJ_SUFFIXES = ("se", "sche", "ische", "ees", "iaans", "aans", "ers", "isme")
 _HAS_ALPHA = re.compile(r"[^\W\d_]")
-_INITIALS = re.compile(r"^(?:[A-Z][a-z]{0,2}\.){1,4}$|^[A-Z]$")
+_INITIALS = re.compile(r"^(?:(?:[A-Z]|Ch|Chr|Ph|Th|Joh|IJ)\.){1,4}$|^[A-Z]$")
 
 
 @dataclass
@@ -146,8 +146,10 @@ class NameTagger:
                 nxt_cap = _cap(nxt) and not initial[i + 1] if i + 1 < n else False
                 if seen_lower and not (listed and nxt_cap):
                     continue
-                if listed or seen_proper:
+                if seen_proper:
                     cand[i] = 2 if listed else 1
+                elif listed and (nxt_cap or (base in lx.first_names and low not in lx.ambiguous_lower)):
+                    cand[i] = 2
                 elif (nxt_cap and not seen_lower and low not in NAME_CUES
                       and words[i + 1] not in lx.first_names and not _INITIALS.match(words[i + 1])):
                     cand[i] = 1
@@ -165,7 +167,7 @@ class NameTagger:
             lw = _strip_dot(w).lower()
             is_title = lw in TITLES and (w[0].islower() or lw in ("dhr", "mw", "mevr", "mvr", "mevrouw", "meneer", "mijnheer", "heer", "hr", "dr", "drs", "ir", "ing", "prof", "mr", "fam", "familie", "mej", "juf", "ds"))
             j = i + 1
-            if j < n and words[j] == ".":
+            if j < n and (words[j] == "." or (lw in NAME_CUES and words[j] in (",", ":"))):
                 j += 1
             if is_title or (lw in NAME_CUES):
                 # skip interfixes / initials, then take one or two name-like tokens
@@ -231,6 +233,8 @@ class NameTagger:
             start = i
             j = i + 1
             while j < n:
+                if nl[j]:
+                    break  # a name does not run across a line break
                 if cand[j] or forced[j]:
                     if initial[j] and not forced[j]:
                         break
@@ -241,9 +245,15 @@ class NameTagger:
                 while k < n and words[k] in BRIDGE_TOKENS:
                     k += 1
                 if (
-                    k > j and k < n and _cap(words[k]) and not initial[k] and words[k] not in lx.places
-                    and (words[j - 1] in lx.first_names or _INITIALS.match(words[j - 1]) or words[j - 1] == "."
-                         or _strip_dot(words[j - 1]).lower() in ADDRESS_FORMS)
+                    k > j and k < n and _cap(words[k]) and not initial[k]
+                    and (
+                        # after a first name, an initial or a form of address: "Anton van Boxtel"
+                        words[j - 1] in lx.first_names or _INITIALS.match(words[j - 1]) or words[j - 1] == "."
+                        or _strip_dot(words[j - 1]).lower() in ADDRESS_FORMS
+                        # after one unknown proper noun, a multi-word interfix or a known surname
+                        or (j - start == 1 and words[k] not in lx.places
+                            and (k - j > 1 or words[k] in lx.surnames or self._interfix_surname(words[k])))
+                    )
                     and (self._in_names(words[k]) or self._interfix_surname(words[k]) or cand[k] or k - j > 1)
                 ):
                     for m in range(j, k + 1):

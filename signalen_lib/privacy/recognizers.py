@@ -153,13 +153,27 @@ class PostcodeRecognizer(_Validated):
             Pattern("pc_lower", r"(?<![\w])(?-i:[1-9]\d{3} ?[a-z]{2})(?![\w])(?: \d{1,4}(?:[a-zA-Z]\b|-\d{1,4})?(?![\w,.-]\d))?", 0.45),
         ], ["postcode", "pc", "woonplaats", "adres", "wonend"])
 
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = []
+        for r in results:
+            m = re.match(r"\d{4}( ?)([A-Za-z]{2})", text[r.start:r.end])
+            letters = m.group(2)
+            if letters.islower() and m.group(1) and letters in _PC_NOT:
+                # "2000 de ...": a word, unless a place name follows or it stands in brackets
+                after = text[r.start + 7:r.start + 9]
+                if text[r.start:r.start + 2] in ("19", "20"):
+                    continue  # "1985 in Delft": a year
+                if not (after[:1] == " " and after[1:2].isupper()) and not (
+                    r.start > 0 and text[r.start - 1] == "(" and text[r.start + 7:r.start + 8] == ")"
+                ):
+                    continue
+            kept.append(r)
+        return kept
+
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         m = re.match(r"\d{4} ?([A-Za-z]{2})", pattern_text)
-        if not m:
-            return False
-        if m.group(1).lower() in ("sa", "sd", "ss"):
-            return False
-        if m.group(1).islower() and " " in pattern_text[:6] and m.group(1) in _PC_NOT:
+        if not m or m.group(1).lower() in ("sa", "sd", "ss"):
             return False
         return None
 
@@ -192,40 +206,54 @@ class AddressPatternRecognizer(_Validated):
         return None
 
 
-class KentekenRecognizer(_Validated):
-    """Dutch licence plates in the side codes used since 1951 ("12-ABC-3", "XX-99-99", "ab12cd")."""
+_PLATE_LETTERS = "BDFGHJKLMNPRSTVXZ"
+# Dutch side codes (L = letter group, D = digit group, with group lengths)
+_SIDECODES = {
+    ("L2", "D2", "D2"), ("D2", "D2", "L2"), ("D2", "L2", "D2"), ("L2", "D2", "L2"), ("L2", "L2", "D2"),
+    ("D2", "L2", "L2"), ("D2", "L3", "D1"), ("D1", "L3", "D2"), ("L2", "D3", "L1"), ("L1", "D3", "L2"),
+    ("L3", "D2", "L1"), ("L1", "D2", "L3"), ("D1", "L2", "D3"), ("D3", "L2", "D1"),
+}
 
-    _GROUPS = re.compile(r"[A-Za-z]+|\d+")
+
+def _plate_groups(compact: str) -> list[str]:
+    return re.findall(r"[A-Za-z]+|\d+", compact)
+
+
+def plate_valid(value: str) -> bool:
+    """A Dutch licence plate in one of the side codes ("12-ABC-3", "XX-99-XX", "99DDR4")."""
+    if "-" in value:
+        parts = value.split("-")
+    else:
+        parts = _plate_groups(value)
+        if len(parts) == 2:  # "BZNB45" = BZ-NB-45, "75PPXP" = 75-PP-XP
+            a, b = parts
+            parts = [a[:2], a[2:], b] if len(a) == 4 else [a, b[:2], b[2:]] if len(b) == 4 else parts
+    if len(parts) != 3 or len("".join(parts)) != 6:
+        return False
+    code = tuple(("L" if p.isalpha() else "D" if p.isdigit() else "?") + str(len(p)) for p in parts)
+    if code not in _SIDECODES:
+        return False
+    letters = "".join(p for p in parts if p.isalpha()).upper()
+    return all(c in _PLATE_LETTERS for c in letters) or ("-" in value and letters.isupper() and value.upper() == value)
+
+
+class KentekenRecognizer(_Validated):
+    """Dutch licence plates in the side codes ("12-ABC-3", "XX-99-99", compact "99DDR4", "ab12cd").
+    Dashed or upper-case compact plates in a valid side code score on their own; lower-case
+    compact ones need a context word ("kenteken", "kent.", "auto")."""
 
     def __init__(self):
         g = r"(?:[A-Za-z]{1,3}|\d{1,3})"
         super().__init__("KENTEKEN", [
             Pattern("kenteken_dash", r"(?<![\w-])" + g + "-" + g + "-" + g + r"(?![\w-])", 0.5),
-            Pattern("kenteken_compact", r"(?<![\w-])(?-i:(?=[A-Z0-9]{6}\b)(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{6})(?![\w-])", 0.3),
+            Pattern("kenteken_compact", r"(?<![\w-])(?-i:(?=[A-Z0-9]{6}\b)(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{6})(?![\w-])", 0.45),
             Pattern("kenteken_compact_lower", r"(?<![\w-])(?=[a-z0-9]{6}\b)(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{6}(?![\w-])", 0.1),
-        ], ["kenteken", "auto", "voertuig", "kentekenplaat", "nummerplaat", "wagen", "geparkeerd", "parkeerboete"])
+        ], ["kenteken", "kent", "auto", "voertuig", "nummerplaat", "wagen", "geparkeerd", "naheffing", "bekeuring",
+            "parkeerboete", "scooter", "busje", "bus"])
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
-        compact = pattern_text.replace("-", "")
-        if len(compact) != 6:
+        if not plate_valid(pattern_text):
             return False
-        groups = self._GROUPS.findall(pattern_text)
-        if "-" in pattern_text:
-            parts = pattern_text.split("-")
-            if len(parts) != 3 or any(not (p.isalpha() or p.isdigit()) for p in parts):
-                return False
-        else:
-            parts = groups
-            if len(parts) not in (2, 3):
-                return False
-            # compact plates must split into 3 groups of the known side codes
-            if len(parts) == 2 and not (len(parts[0]) in (2, 4) and len(parts[1]) in (2, 4)):
-                return False
-        if all(p.isdigit() for p in parts) or all(p.isalpha() for p in parts):
-            return False
-        letters = "".join(p for p in parts if p.isalpha())
-        if any(c in "AEIOUCQaeioucq" for c in letters) and not letters.isupper():
-            return False  # lower-case words like "ma-12-do" are rare plates; vowels are not issued
         return None
 
 
@@ -237,6 +265,9 @@ class DateOfBirthRecognizer(_Validated):
         super().__init__("GEBOORTEDATUM", [
             Pattern("date_num", r"(?<![\w/-])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19\d{2}|20[0-2]\d|\d{2})(?![\w/-])", 0.1),
             Pattern("date_text", r"(?<![\w])(?:0?[1-9]|[12]\d|3[01]) (?:" + MONTHS + r")\.? (?:19\d{2}|20[0-2]\d)(?!\w)", 0.1),
+            # "ik ben van 03-12-1985" (Dutch for "I was born on"): a birth date by itself
+            Pattern("ben_van", r"(?<=\bben van )(?:(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19\d{2}|20[0-2]\d|\d{2})"
+                    r"|(?:0?[1-9]|[12]\d|3[01]) (?:" + MONTHS + r")\.? (?:19\d{2}|20[0-2]\d))(?![\w/-])", 0.6),
         ], ["geboren", "geb", "geboortedatum", "gebdat", "geboorte", "jarig", "leeftijd", "verjaardag", "dob"])
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
@@ -252,6 +283,7 @@ class CaseNumberRecognizer(_Validated):
             Pattern("case_prefixed", r"(?<![\w-])(?-i:[A-Z]{1,5})[-/]?(?:20\d{2}[-/.])?\d{4,10}(?![\w-])", 0.45),
             Pattern("case_year", r"(?<![\w-])(?:19|20)\d{2}[-/]\d{3,8}(?![\w-])", 0.35),
             Pattern("case_bare", r"(?<![\w.,-])\d{5,12}(?!\w|[.,-]\d)", 0.05),
+            Pattern("case_grouped", r"(?<![\w.,-])\d{2,4}(?:[. ]\d{2,4}){1,3}(?!\w|[.,-]\d)", 0.05),
         ], ["zaaknummer", "zaaknr", "klantnummer", "klantnr", "dossiernummer", "dossiernr", "meldingnummer", "meldingsnummer",
             "referentie", "kenmerk", "ticketnummer", "registratienummer", "klachtnummer", "aanvraagnummer",
             "factuurnummer", "relatienummer", "ordernummer", "volgnummer", "zaak"])
@@ -305,6 +337,7 @@ class StreetRecognizer(EntityRecognizer):
 
     _NUM = re.compile(r"^\d{1,4}[a-zA-Z]{0,3}$|^\d{1,4}-\w{1,4}$")
     _SUFFIXES = tuple(_STREET_SUFFIX_WORDS)
+    _SUFFIX_RE = re.compile(r"^(?:[A-Z]\d{2}|0\d|[A-D])$")  # "A01", "02", "B": apartment suffixes
     _TAIL = frozenset({"hs", "bis", "a", "b", "c", "d", "bg", "huis", "rood", "zw", "i", "ii", "iii"})
     _FRONT = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "la", "le", "du", "oude", "nieuwe", "korte", "lange", "kleine", "grote", "burgemeester", "dokter", "dr.",
                         "mr.", "prof.", "sint", "st."})
@@ -324,7 +357,10 @@ class StreetRecognizer(EntityRecognizer):
         out = []
         for i in range(1, n):
             t = words[i]
-            if not t[0].isdigit() or not self._NUM.match(t):
+            if not t[0].isdigit():
+                continue
+            t = t.rstrip(".,;:)")  # spaCy keeps "9-A." and "8)" whole
+            if not self._NUM.match(t):
                 continue
             if len(t) == 4 and t[:2] in ("19", "20") and t.isdigit():
                 continue  # a year ("augustus 2000"), not a house number
@@ -352,12 +388,17 @@ class StreetRecognizer(EntityRecognizer):
                     start_tok, score = s, (0.7 if prev[0].isupper() else 0.5)
             if start_tok is None:
                 continue
-            last = i
-            if i + 1 < n and (words[i + 1].lower() in self._TAIL or (words[i + 1] == "-" and i + 2 < n and len(words[i + 2]) <= 3)):
-                last = i + 1 if words[i + 1] != "-" else i + 2
-            elif i + 2 < n and words[i + 1].isdigit() and words[i + 2] == "hoog":
-                last = i + 2
-            out.append(RecognizerResult("ADRES", toks[start_tok].idx, toks[last].idx + len(words[last]), score, None,
+            last, last_len = i, len(t)
+            if t == words[i]:  # no punctuation glued to the number: a suffix may follow
+                nxt = words[i + 1] if i + 1 < n else ""
+                nxt_s = nxt.rstrip(".,;:)")
+                if nxt_s.lower() in self._TAIL or self._SUFFIX_RE.match(nxt_s):
+                    last, last_len = i + 1, len(nxt_s)
+                elif nxt == "-" and i + 2 < n and len(words[i + 2]) <= 3:
+                    last, last_len = i + 2, len(words[i + 2].rstrip(".,;:)"))
+                elif i + 2 < n and nxt.isdigit() and words[i + 2].rstrip(".,;:)") == "hoog":
+                    last, last_len = i + 2, 4
+            out.append(RecognizerResult("ADRES", toks[start_tok].idx, toks[last].idx + last_len, score, None,
                                         {RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return out
