@@ -51,6 +51,7 @@ def pipeline_cmd(
     notebooks: Optional[Path] = _nb_opt,
     wait: float = _wait_opt,
     no_aggregates: bool = typer.Option(False, "--no-aggregates", help="Do not refresh the dashboard aggregates at the end."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="Labels CSV for 03_validate (default: the store's labels table)."),
 ) -> None:
     """Run the pipeline: 01_ingest -> 02_topics -> 03_validate -> aggregates (papermill), recorded in the store."""
     from ..config import load_config
@@ -60,7 +61,7 @@ def pipeline_cmd(
     settings = load_config(config)
     try:
         result = run_pipeline(settings, config_path=config, mode=mode, nb_dir=notebooks, progress=_echo,
-                              lock_wait=wait, aggregates=not no_aggregates)
+                              lock_wait=wait, aggregates=not no_aggregates, labels=labels)
     except PipelineLocked as exc:
         raise _locked(exc) from None
     except ValueError as exc:

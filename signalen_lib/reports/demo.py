@@ -18,13 +18,75 @@ def generate_demo_data(settings: Settings, n: int, seed: int) -> object:
     return generate(n, seed, out_dir=settings.raw_dir)
 
 
+def _taxonomy_tree(path=None) -> dict[str, set[str]]:
+    import yaml
+
+    from ..config import PACKAGE_DIR
+
+    data = yaml.safe_load(Path(path or PACKAGE_DIR / "topics" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    tree = {c["key"]: {s["key"] for s in c.get("subcategories", [])} for c in data["categories"]}
+    tree["overig"] = set()
+    return tree
+
+
+def sample_labels(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *, n: int = 600, seed: int = 42,
+                  taxonomy: str | os.PathLike | None = None, known_ids=None) -> Path | None:
+    """A "hand-labelled sample" for 03_validate from the synthetic corpus' ground truth
+    (``<raw>/ground_truth/signals.csv``): ``n`` random rows as signal_id,category,subcategory,perception.
+    Returns the CSV's path, or None without ground truth."""
+    import pandas as pd
+
+    gt = Path(ground_truth)
+    if not gt.exists():
+        return None
+    df = pd.read_csv(gt, dtype=str)
+    cols = [c for c in ("signal_id", "category", "subcategory", "perception") if c in df.columns]
+    df = df[cols].dropna(subset=["signal_id", "category"])
+    if known_ids is not None:
+        df = df[df["signal_id"].isin(list(known_ids))]
+    valid = _taxonomy_tree(taxonomy)
+    df = df[df["category"].isin(list(valid))].copy()  # e.g. a new topic the taxonomy does not know yet
+    if "subcategory" in df.columns:
+        ok = [isinstance(sub, str) and sub in valid.get(cat, ()) for cat, sub in zip(df["category"], df["subcategory"])]
+        df["subcategory"] = df["subcategory"].where(ok, None)
+    df = df.sample(n=min(n, len(df)), random_state=seed).sort_values("signal_id")
+    out = Path(out_csv)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out, index=False)
+    return out
+
+
+def labels_step(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *, n: int = 600, seed: int = 42):
+    """A pipeline step (run after ingest) that stands in for analysts labelling a sample: it writes
+    ``out_csv`` with ``n`` ground-truth labels of signals that are in the store (03_validate rejects
+    labels of unknown ids, e.g. quarantined rows or exports not delivered yet)."""
+    from .pipeline import Step
+
+    def write_labels(store, settings):
+        known = set(store.shared.query_df("SELECT signal_id FROM signals")["signal_id"])
+        path = sample_labels(ground_truth, out_csv, n=n, seed=seed, taxonomy=settings.taxonomy_path, known_ids=known)
+        return {"labels": 0 if path is None else sum(1 for _ in open(path, encoding="utf-8")) - 1}
+
+    return Step("labels", func=write_labels)
+
+
+def pipeline_steps_with_labels(settings: Settings, ground_truth, out_csv, *, n: int = 600, seed: int = 42,
+                               nb_dir=None, mode: str = "auto"):
+    """The default pipeline with :func:`labels_step` after ingest and 03_validate reading its CSV."""
+    from .pipeline import default_steps
+
+    steps = default_steps(settings, mode=mode, nb_dir=nb_dir, labels=out_csv)
+    steps.insert(1, labels_step(ground_truth, out_csv, n=n, seed=seed))
+    return steps
+
+
 def summary(settings: Settings) -> dict:
     """Counts that say what a run produced (shared zone only)."""
     from ..store import open_store
     from .pipeline import current_model_version, pipeline_status
 
     out: dict = {}
-    with open_store(settings, restricted=False) as store:
+    with open_store(settings) as store:  # the restricted zone only for the quarantine count
         db = store.shared
         out["signals"] = db.count("signals") if db.table_exists("signals") else 0
         out["by_source"] = (
@@ -34,7 +96,7 @@ def summary(settings: Settings) -> dict:
         if out["signals"]:
             lo, hi = db.execute("SELECT min(received_at), max(received_at) FROM signals")[0]
             out["period"] = f"{lo:%Y-%m-%d} t/m {hi:%Y-%m-%d}"
-        out["quarantined"] = db.count("quarantine") if db.table_exists("quarantine") else 0
+        out["quarantined"] = sum(z.count("quarantine") for z in (db, store.restricted) if z.table_exists("quarantine"))
         out["model_version"] = current_model_version(store)
         if out["model_version"] and db.table_exists("signal_categories"):
             out["categorised"] = int(db.scalar(
@@ -59,9 +121,14 @@ def run_demo(settings: Settings, *, n: int, seed: int = 42, config_path=None, re
         generate_demo_data(settings, n, seed)
     except ImportError as exc:
         say(f"signalen: demo data generator not available ({exc}); using what is in {settings.raw_dir}")
+    gt = settings.raw_dir / "ground_truth" / "signals.csv"
+    steps = None
+    if gt.exists():  # synthetic ground truth stands in for a hand-labelled sample
+        steps = pipeline_steps_with_labels(settings, gt, settings.data_dir / "labels_demo.csv", nb_dir=nb_dir)
+        say(f"   validatie tegen een steekproef van 600 gelabelde signalen ({settings.data_dir / 'labels_demo.csv'})")
     say("== 2/3 pipeline")
     try:
-        result = run_pipeline(settings, config_path=config_path, progress=say, nb_dir=nb_dir)
+        result = run_pipeline(settings, config_path=config_path, progress=say, nb_dir=nb_dir, steps=steps)
     except PipelineLocked as exc:
         say(f"signalen: {exc}")
         return 3

@@ -209,11 +209,20 @@ def _refresh_aggregates(store, settings: Settings):
 
 
 def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.PathLike | None = None,
-                  aggregates: bool = True) -> list[Step]:
-    """01_ingest -> 02_topics (``mode`` fit/assign/auto) -> 03_validate -> aggregates."""
+                  aggregates: bool = True, labels: str | os.PathLike | None = None,
+                  step_parameters: dict[str, dict[str, Any]] | None = None) -> list[Step]:
+    """01_ingest -> 02_topics (``mode`` fit/assign/auto) -> 03_validate -> aggregates.
+
+    ``labels``: a labels CSV for 03_validate (its ``labels_source``; default: the store's labels
+    table). ``step_parameters``: extra candidate parameters per step name (passed where declared).
+    """
     nb_dir = Path(nb_dir) if nb_dir else notebooks_dir()
     steps = [Step(name, nb_dir / fname) for name, fname in PIPELINE_NOTEBOOKS]
     steps[1].parameters["mode"] = resolve_topic_mode(settings, mode)
+    if labels:
+        steps[2].parameters["labels_source"] = str(Path(labels).resolve())
+    for step in steps:
+        step.parameters.update((step_parameters or {}).get(step.name, {}))
     if aggregates:
         steps.append(Step("aggregates", func=_refresh_aggregates, optional=True))
     return steps
@@ -274,10 +283,39 @@ def _record_finish(settings: Settings, result: RunResult) -> None:
 
 
 # ---- execution -----------------------------------------------------------------------------
-def _declared(notebook: Path) -> dict[str, Any]:
+def _declared(notebook: Path) -> set[str]:
+    """Names the notebook's ``parameters`` cell declares: papermill's inspection, plus the
+    top-level assignments of that cell (papermill 2.7 silently drops a parameter whose trailing
+    comment it cannot parse, e.g. one containing ``("" = …)``)."""
+    import ast
+
+    import nbformat
     import papermill as pm
 
-    return pm.inspect_notebook(str(notebook))
+    try:
+        names = set(pm.inspect_notebook(str(notebook)))
+    except ValueError:  # e.g. no kernelspec in the notebook's metadata
+        names = set()
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                break
+            for node in tree.body:
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.add(node.target.id)
+                elif isinstance(node, ast.Assign):
+                    names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            break
+    return names
+
+
+def _kernel_of(notebook: Path) -> str | None:
+    import nbformat
+
+    return nbformat.read(notebook, as_version=4).metadata.get("kernelspec", {}).get("name")
 
 
 def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, kernel_name: str | None,
@@ -298,6 +336,8 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
     if out.resolve() == nb.resolve():
         raise _StepFailed(f"refusing to overwrite the input notebook {nb}")
     res.output_path = str(out)
+    if kernel_name is None and not _kernel_of(nb):
+        kernel_name = "python3"  # a notebook saved without kernelspec metadata
     try:
         pm.execute_notebook(
             str(nb), str(out), parameters=params, kernel_name=kernel_name, cwd=str(cwd),
@@ -363,8 +403,8 @@ def run_steps(
                       "config": str(config_path) if config_path else None}
         _record_start(settings, result, run_params, steps)
         env = kernel_env(settings, config_path)
-        base = {"run_id": run_id, "config": str(Path(config_path).resolve()) if config_path else "",
-                "run_dir": str(run_dir), **(candidates or {})}
+        cfg = str(Path(config_path).resolve()) if config_path else ""
+        base = {"run_id": run_id, "config": cfg, "config_path": cfg, "run_dir": str(run_dir), **(candidates or {})}
         results = {s.name: StepResult(s.name, "not_run") for s in steps}
         result.steps = list(results.values())
         current: Step | None = None
@@ -453,17 +493,21 @@ def run_pipeline(
     kernel_name: str | None = None,
     timeout: float | None = None,
     lock_wait: float = 0.0,
+    labels: str | os.PathLike | None = None,
+    step_parameters: dict[str, dict[str, Any]] | None = None,
 ) -> RunResult:
     """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates."""
     if mode not in TOPIC_MODES:
         raise ValueError(f"mode must be one of {', '.join(TOPIC_MODES)}, not {mode!r}")
     if steps is None:
         # resolving "auto" reads the store: do it under no lock but before the run starts
-        steps = default_steps(settings, mode=mode, nb_dir=nb_dir, aggregates=aggregates)
+        steps = default_steps(settings, mode=mode, nb_dir=nb_dir, aggregates=aggregates, labels=labels,
+                              step_parameters=step_parameters)
     return run_steps(
         settings, steps, kind="pipeline", run_id=run_id, config_path=config_path, progress=progress,
         kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait,
-        parameters={"mode": mode, "notebooks": str(nb_dir or notebooks_dir())},
+        parameters={"mode": mode, "notebooks": str(nb_dir or notebooks_dir()),
+                    "labels": str(labels) if labels else None},
     )
 
 
