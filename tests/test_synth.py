@@ -361,3 +361,9 @@ def test_heldout_share_zero_uses_generator_part_only(tmp_path):
     surnames = set(pools.surnames.generator) | set(pools.interfix_surnames.generator)
     persons = [s["value"] for s in spans if s["type"] == "PERSOON"]
     assert all(any(tok in surnames or tok in pools.first_names.generator for tok in p.split()) for p in persons)
+
+
+def test_same_files_with_one_or_two_worker_processes(tmp_path):
+    generate(900, 8, tmp_path / "one", workers=1)
+    generate(900, 8, tmp_path / "two", workers=2)
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "two")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import re
 import zipfile
@@ -89,6 +90,7 @@ SCORE_DIST = {
 N_CATS_DIST = {"kto": (0.75, 0.20, 0.05), "klacht": (0.55, 0.33, 0.12), "terugbelnotitie": (0.80, 0.18, 0.02),
                "interview": (0.15, 0.45, 0.40)}
 PII_RATE = {"kto": 0.05, "klacht": 0.8, "terugbelnotitie": 0.85, "interview": 0.15}
+PARALLEL_MIN_N = 20000  # below this, one process (start-up of a worker costs ~1 s)
 NON_INFORMATIVE_SHARE = 0.07  # of KTO answers
 GEO_MISSING = {"kto": 0.08, "klacht": 0.02, "terugbelnotitie": 0.03, "interview": 0.0}
 HOTSPOTS = {  # topic -> buurten with extra weight (half of that topic's signals)
@@ -592,11 +594,14 @@ def _dissatisfied(probs) -> float:
 
 
 def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "2026-10-31", *,
-             heldout_share: float = pii.HELDOUT_SHARE) -> dict:
+             heldout_share: float = pii.HELDOUT_SHARE, workers: int | None = None) -> dict:
     """Write the synthetic corpus for ``n`` signals into ``out_dir``; return a summary dict.
 
     ``heldout_share``: share of persons, e-mail names and streets drawn from the held-out part of
     the name lists (default 0.2; 0 gives a corpus to tune a masker on without touching them).
+    ``workers``: processes for the text expansion (default 2 from ``PARALLEL_MIN_N`` signals on a
+    machine with 2+ cores, else 1). Each source has its own random stream, so the files are the
+    same whatever the number of workers.
     The summary holds ``n``, ``seed``, ``start``, ``end``, ``sources`` (counts per source),
     ``pii_spans`` and ``events`` (keys).
     """
@@ -612,7 +617,6 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
         raise ValueError(f"end ({end}) must be after start ({start})")
     out = Path(out_dir)
     rng = np.random.default_rng(seed)
-    prng = random.Random(seed)
     days = np.arange(d0, d1 + np.timedelta64(1, "D"))
     D = len(days)
     plan = ev.plan_events(days, rng)
@@ -668,13 +672,11 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
 
     codes, bnames, wcodes, wnames, geo_p = _read_geo()
     hot = {t: [i for i, nm in enumerate(bnames) if nm in names] for t, names in HOTSPOTS.items()}
-    text_maker = TextMaker(prng, heldout_share)
     sdist = {k: np.array(v) / sum(v) for k, v in SCORE_DIST.items()}
-    generic_topics = [t for t in topics if t[0] in GENERIC]
-    other_topics = [t for t in topics if t[0] not in GENERIC and t not in EVENT_TOPICS]
-
-    gt_rows, span_rows, summary = [], [], {"n": n, "seed": seed, "start": start, "end": end, "sources": {}}
-    exports = {}
+    summary = {"n": n, "seed": seed, "start": start, "end": end, "sources": {}}
+    geo = (codes, bnames, wcodes, wnames)
+    policy_i = plan.index(plan.policy_day)
+    jobs = {}
     for s, ti, di in recs:
         m = len(ti)
         # time of day
@@ -753,94 +755,40 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
                 seq[sel] = np.arange(1, len(sel) + 1)
             ids = np.array([f"INT-{y}-{q:04d}" for y, q in zip(years, seq)])
 
-        rows = []
-        day_str = np.datetime_as_string(days[di], unit="D")
-        for j in range(m):
-            t = int(ti[j])
-            p_ = perc[j]
-            informative = t >= 0
-            evs: list[str] = []
-            if informative:
-                prim = topics[t]
-                tl = [prim]
-                k = 1 if prim == ev.SLAGBOOM else int(ncat[j])  # the new signal comes on its own
-                while len(tl) < k:
-                    pool = generic_topics if prng.random() < 0.6 else other_topics
-                    c = pool[int(prng.random() * len(pool))]
-                    if c[0] not in {x[0] for x in tl}:
-                        tl.append(c)
-                    elif prng.random() < 0.3:
-                        break
-                if prim == ev.BBQ:
-                    evs.append("seizoen_barbecue")
-                elif prim == ev.GRIT:
-                    evs.append("seizoen_strooien")
-                elif prim == ev.SLAGBOOM:
-                    evs.append("nieuw_slagboom")
-                elif prim == ev.LACHGAS and di[j] >= plan.index(plan.policy_day):
-                    f = M[t, di[j]]
-                    if ev_u[j] < (f - 1.0) / f:
-                        evs.append("beleid_lachgas")
-                if prim in mail_share and ev_u[j] < mail_share[prim][di[j]]:
-                    evs.append("brieven_aanslag")
-                if prim[0] == ev.IMPROVEMENT_CATEGORY and s in ("kto", "terugbelnotitie") and di[j] >= imp_i:
-                    evs.append("verbetering_betalingsregeling")
-                with_pii = pii_u[j] < PII_RATE[s]
-                lower = False
-                typo = 0.0
-                if s == "kto":
-                    segs = text_maker.kto(tl, p_, with_pii)
-                    lower, typo = prng.random() < 0.25, prng.choice((0.0, 0.01, 0.03, 0.06))
-                elif s == "klacht":
-                    segs, formal = text_maker.klacht(tl, p_, with_pii)
-                    lower = (not formal) and prng.random() < 0.12
-                    typo = 0.004 if formal else prng.choice((0.0, 0.02, 0.04))
-                elif s == "terugbelnotitie":
-                    segs = text_maker.terugbel(tl, p_, with_pii)
-                    lower, typo = prng.random() < 0.3, prng.choice((0.0, 0.01, 0.02))
-                else:
-                    segs = text_maker.interview(tl, p_, with_pii)
-                    typo = 0.005
-                text, spans = assemble(segs, prng, typo, lower, sentence_case=True,
-                                       drop_final_dot=(s == "kto" and prng.random() < 0.3))
-                # org unit
-                unit_topic = next((x for x in tl if x[0] not in GENERIC), prim)
-                if misroute[j]:
-                    unit = ALL_UNITS[unit_pick[j]]
-                elif unit_topic in SUB_ORG:
-                    unit = SUB_ORG[unit_topic]
-                elif unit_topic[0] in ORG_MAP:
-                    unit = ORG_MAP[unit_topic[0]]
-                else:
-                    unit = ("Dienstverlening", "Klantcontactcentrum 14010") if unit_pick[j] % 2 else ALL_UNITS[unit_pick[j]]
-            else:
-                tl = [("overig", "overig")]
-                segs = text_maker.non_informative(p_)
-                text, spans = assemble(segs, prng, 0.0, False, sentence_case=False)
-                unit = ("Dienstverlening", "Klantcontactcentrum 14010") if unit_pick[j] % 3 else ALL_UNITS[unit_pick[j]]
-            rid = str(ids[j])
-            sid = f"{s}:{rid}"
-            if s in ("kto", "terugbelnotitie"):
-                iso = f"{day_str[j]}T{int(hours[j]):02d}:{int(mins[j]):02d}:{int(secs[j]) if s == 'terugbelnotitie' else 0:02d}"
-            else:
-                iso = f"{day_str[j]}T00:00:00"
-            rows.append((rid, iso, day_str[j], int(hours[j]), int(mins[j]), str(chan[j]), text, unit,
-                         -1 if geo_missing[j] else int(bi[j]), int(scores[j])))
-            gt_rows.append((sid, s, rid, iso, tl[0][0], tl[0][1], "|".join(f"{a}/{b}" for a, b in tl), p_,
-                            "|".join(evs), "" if scores[j] < 0 else str(int(scores[j])), "true" if informative else "false"))
-            for a, b, typ, val, held, extra in spans:
-                row = {"signal_id": sid, "start": a, "end": b, "type": typ, "value": val, "heldout": bool(held)}
-                if extra:
-                    row.update(extra)
-                span_rows.append(row)
-        exports[s] = rows
+        # event membership probabilities (excess share of the day's volume)
+        p_policy = np.zeros(m)
+        p_mail = np.zeros(m)
+        valid = ti >= 0
+        lg = valid & (ti == tidx[ev.LACHGAS]) & (di >= policy_i)
+        f = M[tidx[ev.LACHGAS], di[lg]]
+        p_policy[lg] = (f - 1.0) / f
+        for t, share in mail_share.items():
+            sel = valid & (ti == tidx[t])
+            p_mail[sel] = share[di[sel]]
+        jobs[s] = dict(source=s, seed=seed, heldout_share=heldout_share, topics=topics, ti=ti, di=di,
+                       day_str=np.datetime_as_string(days[di], unit="D"), hours=hours, mins=mins, secs=secs,
+                       perc=perc, ncat=ncat, bi=bi, geo_missing=geo_missing, chan=chan, scores=scores,
+                       misroute=misroute, unit_pick=unit_pick, ev_u=ev_u, pii_u=pii_u, ids=ids,
+                       p_policy=p_policy, p_mail=p_mail, imp_i=imp_i, geo=geo, last_day=str(d1), out=str(out))
         summary["sources"][s] = m
 
-    geo = (codes, bnames, wcodes, wnames)
-    _write_kto(out / "kto" / "kto_export.csv", exports["kto"], geo)
-    _write_klacht(out / "klacht" / "klachten_export.xlsx", exports["klacht"], geo, d1)
-    _write_terugbel(out / "terugbelnotitie" / "terugbelnotities.jsonl", exports["terugbelnotitie"], geo)
-    _write_interview(out / "interview" / "interviews.json", exports["interview"], geo)
+    groups = [["kto"], ["terugbelnotitie", "klacht", "interview"]]
+    if workers is None:
+        workers = 2 if n >= PARALLEL_MIN_N and (os.cpu_count() or 1) >= 2 else 1
+    results = None
+    if workers > 1:
+        results = _run_parallel(groups, jobs, workers)
+    if results is None:
+        results = [_run_group([jobs[x] for x in g]) for g in groups]
+    by_source = {}
+    for g, res in zip(groups, results):
+        by_source.update(zip(g, res))
+    gt_rows, span_rows = [], []
+    for src in src_names:
+        g_rows, s_rows = by_source[src]
+        gt_rows.extend(g_rows)
+        span_rows.extend(s_rows)
+
     gt = out / "ground_truth"
     gt.mkdir(parents=True, exist_ok=True)
     with open(gt / "signals.csv", "w", encoding="utf-8", newline="") as f:
@@ -857,6 +805,132 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
     summary["events"] = [e["key"] for e in events_doc["events"]]
     return summary
 
+
+
+def _run_parallel(groups, jobs, workers):
+    """Run the groups in forked worker processes; None when that is not possible here (no fork on
+    this platform, or inside a daemon process), and the caller runs them in-process instead."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+        return None
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=mp.get_context("fork")) as pool:
+            return list(pool.map(_run_group, [[jobs[x] for x in g] for g in groups]))
+    except (BrokenProcessPool, OSError):
+        return None
+
+def _run_group(jobs: list[dict]) -> list[tuple[list, list]]:
+    """Texts for a group of sources (one process): per source (ground-truth rows, span rows)."""
+    return [_texts_for_source(job) for job in jobs]
+
+
+def _texts_for_source(job: dict) -> tuple[list, list]:
+    """Expand the texts of one source (its own random stream: independent of process layout),
+    write its export file and return its ground-truth and PII-span rows."""
+    s = job["source"]
+    prng = random.Random(f"signalen-synth:{job['seed']}:{s}")
+    text_maker = TextMaker(prng, job["heldout_share"])
+    topics = job["topics"]
+    generic_topics = [t for t in topics if t[0] in GENERIC]
+    other_topics = [t for t in topics if t[0] not in GENERIC and t not in EVENT_TOPICS]
+    ti, di, day_str = job["ti"], job["di"], job["day_str"]
+    hours, mins, secs, perc, ncat = job["hours"], job["mins"], job["secs"], job["perc"], job["ncat"]
+    bi, geo_missing, chan, scores = job["bi"], job["geo_missing"], job["chan"], job["scores"]
+    misroute, unit_pick, ev_u, pii_u, ids = job["misroute"], job["unit_pick"], job["ev_u"], job["pii_u"], job["ids"]
+    p_policy, p_mail, imp_i = job["p_policy"], job["p_mail"], job["imp_i"]
+    m = len(ti)
+    gt_rows, span_rows = [], []
+    rows = []
+    for j in range(m):
+        t = int(ti[j])
+        p_ = perc[j]
+        informative = t >= 0
+        evs: list[str] = []
+        if informative:
+            prim = topics[t]
+            tl = [prim]
+            k = 1 if prim == ev.SLAGBOOM else int(ncat[j])  # the new signal comes on its own
+            while len(tl) < k:
+                pool = generic_topics if prng.random() < 0.6 else other_topics
+                c = pool[int(prng.random() * len(pool))]
+                if c[0] not in {x[0] for x in tl}:
+                    tl.append(c)
+                elif prng.random() < 0.3:
+                    break
+            if prim == ev.BBQ:
+                evs.append("seizoen_barbecue")
+            elif prim == ev.GRIT:
+                evs.append("seizoen_strooien")
+            elif prim == ev.SLAGBOOM:
+                evs.append("nieuw_slagboom")
+            elif ev_u[j] < p_policy[j]:
+                evs.append("beleid_lachgas")
+            if ev_u[j] < p_mail[j]:
+                evs.append("brieven_aanslag")
+            if prim[0] == ev.IMPROVEMENT_CATEGORY and s in ("kto", "terugbelnotitie") and di[j] >= imp_i:
+                evs.append("verbetering_betalingsregeling")
+            with_pii = pii_u[j] < PII_RATE[s]
+            lower = False
+            typo = 0.0
+            if s == "kto":
+                segs = text_maker.kto(tl, p_, with_pii)
+                lower, typo = prng.random() < 0.25, prng.choice((0.0, 0.01, 0.03, 0.06))
+            elif s == "klacht":
+                segs, formal = text_maker.klacht(tl, p_, with_pii)
+                lower = (not formal) and prng.random() < 0.12
+                typo = 0.004 if formal else prng.choice((0.0, 0.02, 0.04))
+            elif s == "terugbelnotitie":
+                segs = text_maker.terugbel(tl, p_, with_pii)
+                lower, typo = prng.random() < 0.3, prng.choice((0.0, 0.01, 0.02))
+            else:
+                segs = text_maker.interview(tl, p_, with_pii)
+                typo = 0.005
+            text, spans = assemble(segs, prng, typo, lower, sentence_case=True,
+                                   drop_final_dot=(s == "kto" and prng.random() < 0.3))
+            # org unit
+            unit_topic = next((x for x in tl if x[0] not in GENERIC), prim)
+            if misroute[j]:
+                unit = ALL_UNITS[unit_pick[j]]
+            elif unit_topic in SUB_ORG:
+                unit = SUB_ORG[unit_topic]
+            elif unit_topic[0] in ORG_MAP:
+                unit = ORG_MAP[unit_topic[0]]
+            else:
+                unit = ("Dienstverlening", "Klantcontactcentrum 14010") if unit_pick[j] % 2 else ALL_UNITS[unit_pick[j]]
+        else:
+            tl = [("overig", "overig")]
+            segs = text_maker.non_informative(p_)
+            text, spans = assemble(segs, prng, 0.0, False, sentence_case=False)
+            unit = ("Dienstverlening", "Klantcontactcentrum 14010") if unit_pick[j] % 3 else ALL_UNITS[unit_pick[j]]
+        rid = str(ids[j])
+        sid = f"{s}:{rid}"
+        if s in ("kto", "terugbelnotitie"):
+            iso = f"{day_str[j]}T{int(hours[j]):02d}:{int(mins[j]):02d}:{int(secs[j]) if s == 'terugbelnotitie' else 0:02d}"
+        else:
+            iso = f"{day_str[j]}T00:00:00"
+        rows.append((rid, iso, day_str[j], int(hours[j]), int(mins[j]), str(chan[j]), text, unit,
+                     -1 if geo_missing[j] else int(bi[j]), int(scores[j])))
+        gt_rows.append((sid, s, rid, iso, tl[0][0], tl[0][1], "|".join(f"{a}/{b}" for a, b in tl), p_,
+                        "|".join(evs), "" if scores[j] < 0 else str(int(scores[j])), "true" if informative else "false"))
+        for a, b, typ, val, held, extra in spans:
+            row = {"signal_id": sid, "start": a, "end": b, "type": typ, "value": val, "heldout": bool(held)}
+            if extra:
+                row.update(extra)
+            span_rows.append(row)
+    out = Path(job["out"])
+    geo = job["geo"]
+    if s == "kto":
+        _write_kto(out / "kto" / "kto_export.csv", rows, geo)
+    elif s == "klacht":
+        _write_klacht(out / "klacht" / "klachten_export.xlsx", rows, geo, np.datetime64(job["last_day"], "D"))
+    elif s == "terugbelnotitie":
+        _write_terugbel(out / "terugbelnotitie" / "terugbelnotities.jsonl", rows, geo)
+    else:
+        _write_interview(out / "interview" / "interviews.json", rows, geo)
+    return gt_rows, span_rows
 
 def _events_doc(plan: ev.EventPlan, days) -> dict:
     ds = lambda d: str(np.datetime_as_string(d, unit="D"))  # noqa: E731
