@@ -401,11 +401,19 @@ def measure_effect(
                           p_value=fit["p_value"], verdict_nl=verdict, series=s, significant=sig, method=method,
                           details={"start_week": step.strftime("%Y-%m-%d"), "mean_weekly_before": round(mean_before, 2),
                                    "categories": list(imp.categories), "cov": fit["cov"], "df": fit["df"]}, **base)
-    # dissatisfaction share among the category's scored signals
-    scored = series[series["n_scored"] > 0]
+    # dissatisfaction share among the category's scored signals: scores come from surveys, so the
+    # improvement's source filter does not apply (its channels and wijken do)
+    sseries = series
+    if imp.sources:
+        sseries = weekly_series(store, imp.categories, subcategories=imp.subcategories, channels=imp.channels,
+                                wijken=imp.wijken, start=t_from, end=t_to,
+                                dissatisfied_max_score=settings.dissatisfied_max_score)
+        if start != week0 and len(sseries):
+            sseries = sseries[sseries["week"] != week0].reset_index(drop=True)
+    scored = sseries[sseries["n_scored"] > 0]
     if (scored["week"] >= step).sum() >= min_weeks_after and (scored["week"] < step).sum() >= min_weeks_before \
             and scored["n_scored"].sum() >= 100:
-        fs = its_share(series, step, alpha=alpha)
+        fs = its_share(sseries, step, alpha=alpha)
         v2, sig2 = verdict_nl(fs["estimate"], fs["ci_low"], fs["ci_high"], fs["p_value"], expected="afname", alpha=alpha,
                               what="van het aandeel ontevreden scores")
         s2 = scored[["week", "n_scored", "n_dissatisfied"]].copy()
