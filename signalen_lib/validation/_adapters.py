@@ -17,7 +17,7 @@ def mask_texts(texts: Sequence[str], settings) -> tuple[list[str], dict]:
     except ImportError:
         return [str(t) for t in texts], {"masking": "unavailable (signalen_lib.privacy.get_masker missing): texts not masked"}
     masked, findings = get_masker(settings).mask_many([str(t) for t in texts])
-    n = len(findings) if findings is not None else 0
+    n = sum(len(f) for f in findings) if findings is not None else 0
     return list(masked), {"masking": "signalen_lib.privacy", "pii_findings": int(n)}
 
 
@@ -34,20 +34,27 @@ def preprocess(texts: Sequence[str]) -> tuple[list[list[str]], dict]:
 
 
 def topic_weights(
-    texts: Sequence[str], tokens: Sequence[Sequence[str]], settings, *, seed: int = 0
-) -> tuple[np.ndarray, list[str | None], dict]:
-    """Fit the workbench's topic model on all texts; return (doc-topic weights, topic names or
-    None per topic, info)."""
+    texts: Sequence[str], tokens: Sequence[Sequence[str]], settings, *, seed: int = 0, categories: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str | None], dict, object]:
+    """Fit the workbench's topic model on all texts; return (doc-topic weights, the category each
+    topic was named after or None, info, the fitted model or None).
+
+    The taxonomy seeds the model when the labels use its categories; on data with other labels
+    (e.g. a public benchmark) seeding with municipal categories would only mislead, so the model
+    is fitted unseeded there."""
     try:
-        from ..topics import TopicModel  # the workbench's gensim LDA, seeded with the taxonomy
+        from ..topics import TopicModel, load_taxonomy
     except ImportError:
         TopicModel = None
     if TopicModel is not None:
-        model = TopicModel.from_settings(settings, seed=seed) if hasattr(TopicModel, "from_settings") else TopicModel(seed=seed)
+        taxonomy = load_taxonomy(settings.taxonomy_path) if settings is not None else None
+        seeded = taxonomy is not None and categories is not None and bool(set(categories) & set(taxonomy.keys))
+        model = TopicModel.from_settings(settings, seed=seed, taxonomy=taxonomy if seeded else None)
         W = np.asarray(model.fit(list(texts)).transform(list(texts)), dtype=float)
-        names = list(getattr(model, "topic_categories_", None) or [None] * W.shape[1])
-        return W, names, {"topic_model": f"signalen_lib.topics.TopicModel ({W.shape[1]} topics)"}
-    # fallback: scikit-learn's online LDA on the preprocessed tokens
+        names = list(model.topic_categories_)
+        info = {"topic_model": f"signalen_lib.topics.TopicModel ({W.shape[1]} topics, {'taxonomy-seeded' if seeded else 'unseeded'})"}
+        return W, names, info, model
+    # fallback: scikit-learn's LDA on the preprocessed tokens
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -61,4 +68,4 @@ def topic_weights(
     k = int(settings.n_topics) if settings is not None else 30
     lda = LatentDirichletAllocation(n_components=k, random_state=seed, learning_method="batch", max_iter=30)
     W = lda.fit_transform(X)
-    return W, [None] * k, {"topic_model": f"fallback sklearn LDA ({k} topics; signalen_lib.topics not available)"}
+    return W, [None] * k, {"topic_model": f"fallback sklearn LDA ({k} topics; signalen_lib.topics not available)"}, None

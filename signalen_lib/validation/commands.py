@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             )
         except LabelError as exc:
             typer.echo(f"signalen: error: {exc}", err=True)
-            raise typer.Exit(2)
+            raise SystemExit(2)
         if as_json:
             typer.echo(to_json(report.as_dict()))
         else:
@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"gate: {'passed' if report.gate.passed else 'FAILED: ' + '; '.join(report.gate.reasons)}")
             typer.echo(f"report: {report.out_dir}")
         if not report.gate.passed:
-            raise typer.Exit(1)
+            raise SystemExit(1)
 
     @labels_app.command("sample")
     def sample(
@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
                 n = import_labels_csv(store.shared, path, tree=load_category_tree(settings.taxonomy_path), default_labeller=labeller)
         except LabelError as exc:
             typer.echo(f"signalen: error: {exc}", err=True)
-            raise typer.Exit(2)
+            raise SystemExit(2)
         typer.echo(f"imported labels for {n} texts from {path}")
 
     @labels_app.command("export")

@@ -107,6 +107,8 @@ def summary(result: dict) -> dict:
     for k in keys:
         if k in result:
             v = result[k]
+            if isinstance(v, tuple) and any(np.isnan(x) for x in v):
+                continue  # no bootstrap was run
             out[k] = [round(float(x), 4) for x in v] if isinstance(v, tuple) else (round(float(v), 4) if k != "n" else int(v))
     return out
 

@@ -93,7 +93,9 @@ def validate_texts(
     info: dict = {}
     masked, i1 = _adapters.mask_texts(texts["text"].astype(str).tolist(), settings)
     tokens, i2 = _adapters.preprocess(masked)
-    W, named, i3 = _adapters.topic_weights(masked, tokens, settings, seed=seed)
+    W, named, i3, topic_model = _adapters.topic_weights(
+        masked, tokens, settings, seed=seed, categories=sorted(set(labels["category"].astype(str)))
+    )
     info.update(i1), info.update(i2), info.update(i3)
     pos = {sid: i for i, sid in enumerate(texts["id"].astype(str))}
     lab = labels.copy()
@@ -116,6 +118,12 @@ def validate_texts(
     m_wb = evaluate(y_te, pred_wb, labels=cats, n_boot=n_boot, seed=seed)
     m_base = evaluate(y_te, pred_base, labels=cats, n_boot=n_boot, seed=seed)
     m_map = evaluate(y_te, pred_map, labels=cats, n_boot=0, seed=seed)
+    model_only = None
+    if topic_model is not None and set(cats) & set(c for c in named if c):
+        # the topic model's own assignment (taxonomy-named topics, "overig" threshold), no labels used
+        a = topic_model.assign([masked[i] for i in rows_te], theta=W[rows_te])
+        pred_model = a.loc[a["rank"] == 1, "category"].to_numpy(dtype=object)
+        model_only = summary(evaluate(y_te, pred_model, labels=cats, n_boot=0, seed=seed))
     return {
         "n_texts": int(len(texts)),
         "n_labels": int(len(lab)),
@@ -127,6 +135,7 @@ def validate_texts(
         "workbench": summary(m_wb) | {"C": wb.C_, "topic_weight": wb.topic_weight_},
         "baseline": summary(m_base) | {"model": "tfidf+logreg"},
         "topic_map_only": summary(m_map),
+        "topic_model_only": model_only,
         "workbench_minus_baseline_macro_f1": round(m_wb["macro_f1"] - m_base["macro_f1"], 4),
         "pipeline": info,
         "seconds": round(time.perf_counter() - t0, 1),
