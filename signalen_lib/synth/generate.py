@@ -9,8 +9,8 @@
     ground_truth/signals.csv, pii_spans.jsonl, events.json
 
 Metadata (source, topic, day, channel, place, perception, score) is drawn with numpy in bulk;
-texts are expanded from the grammar in ``content.py`` with a ``random.Random`` per run. Same seed
--> byte-identical files.
+texts are expanded from the grammar in ``content.py`` with a ``random.Random`` per source (so the
+sources can be expanded in two processes with the same result). Same seed -> byte-identical files.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 The pools are read at run time from the lookup lists shipped inside the installed ``deduce``
 package (``deduce/data/lookup/src/``: ~14,900 first names, ~10,500 surnames, ~2,400 surnames that
 take an interfix such as "van der", ~150,000 street names, ~6,700 places; deduce is
-LGPL-3.0-or-later). Nothing is copied into this repository.
+LGPL-3.0-or-later per its package metadata; its LICENSE.md carries the GPL-3.0 text the LGPL builds
+on). The lists are only read at run time; nothing is copied into this repository.
 
 Every name is assigned deterministically, by a hash of its lower-cased form, to either the
 *generator* part (80 %) or the *held-out* part (20 %): :func:`is_heldout`. The corpus draws 80 % of
@@ -30,7 +31,7 @@ _NAME_RE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?:[-' ][A-ZÀ-Ýa-zà-ÿ][a-zà-�
 _STREET_RE = re.compile(r"^[A-Z][A-Za-zÀ-ÿ'. -]{3,34}$")
 
 # A tiny fallback used only when deduce is not installed (a warning says so).
-_FALLBACK_FIRST = ("Anna", "Bram", "Fatima", "Mohamed", "Sanne", "Kees", "Priya", "Joris", "Ayşe", "Lotte",
+_FALLBACK_FIRST = ("Anna", "Bram", "Fatima", "Mohamed", "Sanne", "Kees", "Priya", "Joris", "Aylin", "Lotte",
                    "Youssef", "Ingrid", "Dewi", "Ruud", "Naima", "Henk", "Esra", "Thijs", "Marieke", "Kofi")
 _FALLBACK_SUR = ("Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
                  "El Amrani", "Yilmaz", "Kramer", "Dekker", "Verhoeven", "Brouwer", "Koster", "Prins", "Kuipers", "Boer")
@@ -59,7 +60,8 @@ class Pool:
     heldout: tuple[str, ...]
 
     def part(self, heldout: bool) -> tuple[str, ...]:
-        return self.heldout if heldout else self.generator
+        part = self.heldout if heldout else self.generator
+        return part or self.generator or self.heldout  # a tiny list may lack one part
 
     def __len__(self) -> int:
         return len(self.generator) + len(self.heldout)
@@ -84,7 +86,7 @@ def _cp1252(s: str) -> bool:
 
 
 def _split(items) -> Pool:
-    uniq = sorted(set(items))
+    uniq = sorted({s for s in items if _cp1252(s)})
     held = tuple(s for s in uniq if is_heldout(s))
     gen = tuple(s for s in uniq if not is_heldout(s))
     return Pool(gen, held)
