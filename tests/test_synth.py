@@ -120,7 +120,7 @@ def test_export_values(corpus):
     assert set(kto["Wijk"]) - {""} <= set(geo["wijknaam"]) and set(kto["Buurt"]) - {""} <= set(geo["buurtnaam"])
     units = {(c, a) for c, afd in ORG_UNITS.items() for a in afd}
     assert set(zip(kto["Cluster"], kto["Afdeling"])) <= units
-    assert kto["Toelichting"].str.contains("\n").any() or kto["Toelichting"].str.contains(";").any() or True
+    assert kto["Toelichting"].str.contains("\n").any() and kto["Toelichting"].str.contains(";").any()  # quoting
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "klacht" / "klachten_export.xlsx", read_only=True)
