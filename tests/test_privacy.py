@@ -225,3 +225,8 @@ def test_mask_text_cli_one_line_per_line():
     assert out[0] == "Ik sprak mw. <PERSOON>, tel <TELEFOON>."
     assert out[1] == "" and out[2] == lines[2]
     assert "Vries" not in out[3]
+
+
+def test_parallel_mask_many_gives_same_result(masker):
+    texts = [c.text() for c in CANARIES] * 80 + ["Klant Pieter Bakker belt terug.", "", None] * 20
+    assert masker.mask_many(texts, n_jobs=2) == masker.mask_many(texts)

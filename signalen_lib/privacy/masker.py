@@ -18,7 +18,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from .lists import load_lexicon
 from .names import BatchEvidence
 from .nlp import LANG, DutchBlankNlpEngine, DutchContextEnhancer
-from .recognizers import DutchNameRecognizer, doc_words, dutch_recognizers
+from .recognizers import DutchNameRecognizer, dutch_recognizers
 from .names import sentence_initial
 
 # Types replaced by a placeholder (personal data). LOCATIE and ORGANISATIE are found, not masked.
@@ -30,6 +30,8 @@ PLACEHOLDERS = {t: f"<{t}>" for t in ALL_TYPES}
 SCORE_THRESHOLD = 0.4
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
 _TOKEN_TYPES = ("PERSOON", "LOCATIE", "ORGANISATIE")
+# words and punctuation, close to spaCy's tokens, for the batch casing evidence
+_EVIDENCE_SPLIT = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 _RID = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 _RNAME = RecognizerResult.RECOGNIZER_NAME_KEY
 # When two findings overlap, the more specific identifier wins over a name or a bare number.
@@ -159,28 +161,51 @@ class Masker:
         return resolve_overlaps(found)
 
     @staticmethod
-    def _evidence(docs) -> BatchEvidence:
+    def evidence(texts: Sequence[str | None]) -> BatchEvidence:
+        """Casing evidence of a batch (a cheap regex word split, no spaCy): lower-case word
+        counts and words seen capitalised in mid-sentence."""
         ev = BatchEvidence()
-        for doc in docs:
-            words, nl, _ = doc_words(doc)
-            ev.add(words, sentence_initial(words, nl))
+        for t in texts:
+            if isinstance(t, str) and t:
+                words = _EVIDENCE_SPLIT.findall(t)
+                ev.add(words, sentence_initial(words, [False] * len(words)))
         return ev
 
-    def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256) -> list[list[Finding]]:
-        """All findings (masked and unmasked types) for each text; empty for empty/None texts."""
+    def _analyze_texts(self, texts: Sequence[str | None], evidence: BatchEvidence | None,
+                       batch_size: int = 256) -> list[list[Finding]]:
         idx = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip()]
         out: list[list[Finding]] = [[] for _ in texts]
         if not idx:
             return out
-        docs = list(self.nlp.pipe((texts[i] for i in idx), batch_size=batch_size))
         with self._lock:
-            self.name_recognizer.evidence = self._evidence(docs) if self.batch_evidence else None
+            self.name_recognizer.evidence = evidence
             try:
-                for i, doc in zip(idx, docs):
+                for i, doc in zip(idx, self.nlp.pipe((texts[i] for i in idx), batch_size=batch_size)):
                     out[i] = self._analyze_doc(texts[i], doc)
             finally:
                 self.name_recognizer.evidence = None
         return out
+
+    def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256, n_jobs: int = 1) -> list[list[Finding]]:
+        """All findings (masked and unmasked types) for each text; empty for empty/None texts.
+        ``n_jobs > 1`` splits a large batch over that many forked processes (same results: the
+        casing evidence is computed once over the whole batch)."""
+        texts = list(texts)
+        ev = self.evidence(texts) if self.batch_evidence else None
+        if n_jobs <= 1 or len(texts) < 2 * _MIN_CHUNK or not _can_fork():
+            return self._analyze_texts(texts, ev, batch_size)
+        import multiprocessing as mp
+
+        n = min(n_jobs, len(texts) // _MIN_CHUNK)
+        bounds = [(k * len(texts) // n, (k + 1) * len(texts) // n) for k in range(n)]
+        global _FORK_STATE
+        _FORK_STATE = (self, texts, ev, batch_size)
+        try:
+            with mp.get_context("fork").Pool(n) as pool:
+                parts = pool.map(_analyze_range, bounds)
+        finally:
+            _FORK_STATE = None
+        return [f for part in parts for f in part]
 
     def analyze(self, text: str | None) -> list[Finding]:
         return self.analyze_many([text])[0]
@@ -196,17 +221,34 @@ class Masker:
         found = self._masked(self.analyze(text))
         return MaskResult(apply_placeholders(text, found), found)
 
-    def mask_many(self, texts: Sequence[str | None], batch_size: int = 256) -> tuple[list, list[list[Finding]]]:
-        """Mask a batch (fast path: one spaCy ``pipe`` over the batch). Returns (masked texts,
-        masked findings per text); empty/None texts pass through."""
+    def mask_many(self, texts: Sequence[str | None], batch_size: int = 256,
+                  n_jobs: int = 1) -> tuple[list, list[list[Finding]]]:
+        """Mask a batch (fast path: one spaCy ``pipe`` over the batch; ``n_jobs`` processes for
+        large batches). Returns (masked texts, masked findings per text); empty/None texts pass through."""
         texts = list(texts)
-        all_found = self.analyze_many(texts, batch_size=batch_size)
+        all_found = self.analyze_many(texts, batch_size=batch_size, n_jobs=n_jobs)
         masked, findings = [], []
         for t, found in zip(texts, all_found):
             f = self._masked(found)
             findings.append(f)
             masked.append(apply_placeholders(t, f) if f else t)
         return masked, findings
+
+
+_MIN_CHUNK = 500
+_FORK_STATE = None
+
+
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+def _analyze_range(bounds: tuple[int, int]) -> list[list[Finding]]:
+    masker, texts, ev, batch_size = _FORK_STATE
+    a, b = bounds
+    return masker._analyze_texts(texts[a:b], ev, batch_size)
 
 
 @functools.lru_cache(maxsize=1)
