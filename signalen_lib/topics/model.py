@@ -67,7 +67,9 @@ class TopicModel:
             corpus frequency (0 disables the priors but keeps the topic's name).
         alpha: document-topic prior: a float (symmetric), "symmetric" (1/K), "asymmetric" or "auto".
         eta: base topic-word prior.
-        passes, iterations, chunksize, decay, offset: gensim's online variational Bayes settings.
+        passes, iterations, chunksize, decay, offset: gensim's online variational Bayes settings
+            (offset > 1 slows the first updates down so the informed start is not overwritten by
+            the first chunk).
         no_below, no_above, keep_n: vocabulary filter (min documents, max document share, size).
         overig_threshold: a text whose best topic's probability is below this is "overig".
         max_topics: at most this many topics per text in :meth:`assign`.
@@ -93,7 +95,7 @@ class TopicModel:
         iterations: int = 100,
         chunksize: int = 4000,
         decay: float = 0.5,
-        offset: float = 1.0,
+        offset: float = 16.0,
         no_below: int = 3,
         no_above: float = 0.3,
         keep_n: int = 50_000,
@@ -238,7 +240,9 @@ class TopicModel:
             lda.state.sstats[...] = self._seed_init_sstats(corpus, ids_per_group, lda.state.sstats)
         lda.sync_state()  # the first E-step already sees the seed priors
         t1 = time.perf_counter()
-        lda.update(corpus)
+        # online VB sees chunks in order: shuffle (seeded) so every chunk looks like the corpus
+        order = np.random.RandomState(self.random_state).permutation(len(corpus))
+        lda.update([corpus[i] for i in order])
         self.seconds_fit_ = time.perf_counter() - t1
         self.lda_ = lda
         self._refresh()
@@ -267,45 +271,66 @@ class TopicModel:
             cnt = np.array([c for _, c in bow], dtype=float) * w
             for k in hits:
                 prof[k, ids] += cnt
-        out = sstats.copy()
+        out = 0.05 * sstats  # gensim's random start, damped so the informed profiles dominate
         scale = self.seed_init
         out[:G] += scale * prof
-        # free topics start from "anchor" words: frequent words that (almost) only occur in texts
-        # no seed covers, one anchor per free topic, greedily chosen so anchors rarely co-occur.
-        # They then do not die next to the informed seeded topics, and can take up what nobody
-        # anticipated (a new signal's own vocabulary is exactly such a word).
+        # Free topics start from "anchor" words, so they do not die next to the informed seeded
+        # topics and can take up what nobody anticipated. An anchor is a frequent non-seed word
+        # whose texts do not concentrate on one seeded topic's seeds (1 - max co-occurrence) and
+        # that has a focused context (a companion word in many of its texts and rare elsewhere:
+        # max over v of P(v|w) log(P(v|w)/P(v))), weighted by log(document frequency):
+        # a new signal's own word ("slagboom": knop, testlocatie) scores high, generic words
+        # ("goed") and words of known topics low. Chosen greedily so anchors rarely share texts.
         n_free = K - G
+        self.anchor_words_ = []
         if n_free > 0:
-            df_all = np.zeros(V)
-            df_left = np.zeros(V)
-            left_docs: list[list[tuple[int, float]]] = []
-            for b in corpus:
-                ids = [i for i, _ in b]
-                df_all[ids] += 1
-                if not any(word_topics[i] for i in ids):
-                    df_left[ids] += 1
-                    left_docs.append(b)
-            excl = df_left / np.maximum(df_all, 1)
-            cand = np.flatnonzero((excl >= self.anchor_exclusivity) & (df_left >= max(self.no_below, 3)))
-            cand = cand[np.argsort(-df_left[cand], kind="stable")]
-            docsets: dict[int, set[int]] = {}
-            for d, b in enumerate(left_docs):
-                for i, _ in b:
-                    docsets.setdefault(i, set()).add(d)
-            anchors: list[int] = []
-            covered: set[int] = set()
+            from scipy import sparse
+
+            D = len(corpus)
+            indptr = np.zeros(D + 1, dtype=np.int64)
+            indptr[1:] = np.cumsum([len(b) for b in corpus])
+            indices = np.fromiter((i for b in corpus for i, _ in b), dtype=np.int64, count=int(indptr[-1]))
+            X = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(D, V))
+            XT = X.T.tocsr()
+            dfw = np.asarray(X.sum(0)).ravel()
+            seed_words = np.zeros(V, dtype=bool)
+            for ids in ids_per_group:
+                seed_words[ids] = True
+            # texts x groups: does the text contain a seed of the group?
+            Gm = sparse.csr_matrix((np.ones(sum(len(x) for x in ids_per_group)),
+                                    np.concatenate([np.asarray(x, dtype=np.int64) for x in ids_per_group] or [np.zeros(0, np.int64)]),
+                                    np.concatenate(([0], np.cumsum([len(x) for x in ids_per_group])))), shape=(G, V))
+            hit = (X @ Gm.T) > 0  # D x G
+            cand = np.flatnonzero(~seed_words & (dfw >= max(self.no_below, 3)))
+            cand = cand[np.argsort(-dfw[cand], kind="stable")][:1500]
+            pv = dfw / D
+            scores = []
             for w in cand:
-                ds = docsets.get(int(w), set())
-                if len(ds & covered) > 0.3 * len(ds):
+                docs = XT.indices[XT.indptr[w]:XT.indptr[w + 1]]
+                n = len(docs)
+                cooc_g = np.asarray(hit[docs].sum(0)).ravel() / n
+                comp = np.asarray(X[docs].sum(0)).ravel() / n  # P(v | w)
+                comp[w] = 0.0
+                comp[dfw < 3] = 0.0
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    focus = np.where(comp > 0, comp * np.log(comp / np.maximum(pv, 1e-12)), 0.0)
+                scores.append(np.log(n) * (1.0 - cooc_g.max(initial=0.0)) * focus.max(initial=0.0))
+            order = cand[np.argsort(-np.asarray(scores), kind="stable")] if len(cand) else cand
+            covered = np.zeros(D, dtype=bool)
+            anchors: list[int] = []
+            for w in order:
+                docs = XT.indices[XT.indptr[w]:XT.indptr[w + 1]]
+                if covered[docs].mean() > 0.3:
                     continue
                 anchors.append(int(w))
-                covered |= ds
+                covered[docs] = True
                 if len(anchors) == n_free:
                     break
             for j, w in enumerate(anchors):
+                docs = XT.indices[XT.indptr[w]:XT.indptr[w + 1]]
                 prof = np.zeros(V)
-                for d in docsets[w]:
-                    b = left_docs[d]
+                for d in docs:
+                    b = corpus[d]
                     prof[[i for i, _ in b]] += [c for _, c in b]
                 out[G + j] += scale * prof
             self.anchor_words_ = [self.dictionary_[w] for w in anchors]

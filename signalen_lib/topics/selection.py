@@ -57,16 +57,13 @@ def selection_chart(df: pd.DataFrame, chosen: int | None = None):
               "diversity": "Diversiteit (hoger is beter)", "perplexity": "Perplexiteit held-out (lager is beter)"}
     long = df.melt(id_vars=["k"], value_vars=[c for c in labels if c in df.columns], var_name="maat", value_name="waarde")
     long["maat"] = long["maat"].map(labels)
-    line = alt.Chart(long).mark_line(point=True).encode(
+    long["gekozen"] = np.where(long["k"] == chosen, "gekozen", "kandidaat")
+    return alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60)).encode(
         x=alt.X("k:Q", title="Aantal onderwerpen"), y=alt.Y("waarde:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=["k:Q", "maat:N", alt.Tooltip("waarde:Q", format=".3f")],
-    ).properties(width=220, height=150)
-    layers = line
-    if chosen is not None:
-        rule = alt.Chart(pd.DataFrame({"k": [chosen]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="k:Q")
-        layers = alt.layer(line, rule)
-    return layers.facet(facet=alt.Facet("maat:N", title=None), columns=2).resolve_scale(y="independent").properties(
-        title="Keuze van het aantal onderwerpen")
+        tooltip=["k:Q", "maat:N", alt.Tooltip("waarde:Q", format=".3f"), "gekozen:N"],
+    ).properties(width=220, height=150).facet(facet=alt.Facet("maat:N", title=None), columns=2).resolve_scale(
+        y="independent").properties(title=f"Keuze van het aantal onderwerpen (gekozen: {chosen})" if chosen else
+                                    "Keuze van het aantal onderwerpen")
 
 
 def topic_size_chart(model: TopicModel, top: int = 40):
