@@ -15,7 +15,6 @@ sources can be expanded in two processes with the same result). Same seed -> byt
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import random
