@@ -108,12 +108,12 @@ class Masker:
     """
 
     def __init__(self, masked_types: Sequence[str] = MASKED_TYPES, score_threshold: float = SCORE_THRESHOLD,
-                 batch_evidence: bool = True):
+                 batch_evidence: bool = True, lexicon=None):
         logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
         self.masked_types = frozenset(masked_types)
         self.score_threshold = score_threshold
         self.batch_evidence = batch_evidence
-        self.lexicon = load_lexicon()
+        self.lexicon = lexicon or load_lexicon()
         self.nlp_engine = DutchBlankNlpEngine()
         self.nlp_engine.load()
         self.nlp = self.nlp_engine.get_nlp(LANG)

@@ -181,6 +181,8 @@ class NameTagger:
                 ok = False
                 if _cap(t) and not (t.lower() in lx.common_words and not self._in_names(t)):
                     ok = True
+                elif _cap(t) and (k > j or address) and not nl[k]:
+                    ok = True  # "Mw. M. Blauw", "dhr Berg", "dhr. Van der Horen": a word used as a surname
                 elif t[:1].islower() and self._lower_name(t):
                     ok = True
                 elif is_title and t[:1].isalpha() and t.lower() not in lx.common_words and len(t) > 2 and (lw not in ("heer", "juf", "collega", "oom", "tante")):
@@ -265,6 +267,12 @@ class NameTagger:
             span = self._type_span(words, start, j, cand, forced, initial, evidence)
             s = start
             if span.label == "PERSOON":
+                # "Van der Kleijn" in mid-sentence: lower-case interfixes after a capitalised one
+                q = start
+                while q - 1 >= 0 and words[q - 1] in BRIDGE_TOKENS and words[q - 1][:1].islower():
+                    q -= 1
+                if q < start and q - 1 >= 0 and words[q - 1] in CAP_INTERFIX and not nl[q]:
+                    s = start = q
                 # capitalised interfixes in front: "Van der Meer", Belgian "De Croo", "Van Miert"
                 while s - 1 >= 0 and words[s - 1] in CAP_INTERFIX:
                     if initial[s - 1] and words[s - 1] not in ("Van", "Vanden", "Vander") and not (
