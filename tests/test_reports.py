@@ -205,3 +205,15 @@ def test_report_notebook_to_html_and_pdf(settings_factory, monkeypatch):
     with open_store(settings, restricted=False) as st:
         steps = run_steps_df(st, res.run_id)
     assert list(steps["status"]) == ["success", "success"]
+
+
+def test_all_clusters_lists_clusters_with_signals(settings_factory):
+    from signalen_lib.reports.scheduled import clusters_in_period, latest_period
+    from signalen_lib.store import open_store
+
+    settings = settings_factory("duckdb")
+    with open_store(settings) as st:
+        fill_store(st)
+    assert clusters_in_period(settings, "2026-10") == sorted([*CLUSTERS, "Klein Cluster"])
+    assert clusters_in_period(settings, "2020-01") == []
+    assert latest_period(settings) == "2026-10"

@@ -188,3 +188,59 @@ def serve_dashboard(settings: Settings, *, config_path=None, echo: Echo = print)
     echo(f"== dashboard op {url} (Ctrl-C stopt)")
     args = ["serve"] + (["--config", str(Path(config_path))] if config_path else [])
     return cli.main(args)
+
+
+# ---- deliveries: the synthetic exports cut into monthly/daily files (e2e test, benchmark) ----------
+def _read_kto(path: Path) -> tuple[str, list[str], list[list[str]]]:
+    import csv
+
+    raw = path.read_bytes()
+    enc = "utf-8"
+    for enc in ("utf-8", "cp1252"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    return enc, rows[0], rows[1:]
+
+
+def deliver(gen_dir: str | os.PathLike, raw_dir: str | os.PathLike, start, end, tag: str, *,
+            whole: bool = False, plant: list[str] | None = None, seed: int = 5) -> int:
+    """Copy the rows of the generated KTO and terugbelnotitie exports with a date in [start, end)
+    into new export files ``<raw>/kto/kto_export_<tag>.csv`` and
+    ``<raw>/terugbelnotitie/terugbel_<tag>.jsonl`` (a delivery); with ``whole`` also copy the
+    klachten and interview exports as they are. ``plant``: sentences appended to random KTO texts
+    (canary personal data). Returns the number of rows delivered (KTO + terugbel)."""
+    import csv
+    import json
+    import random
+    import shutil
+
+    import pandas as pd
+
+    gen, raw = Path(gen_dir), Path(raw_dir)
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    enc, header, rows = _read_kto(gen / "kto" / "kto_export.csv")
+    i_date, i_text = header.index("Datum"), header.index("Toelichting")
+    dates = pd.to_datetime([r[i_date] for r in rows], format="%d-%m-%Y %H:%M", errors="coerce")
+    part = [r for r, d in zip(rows, dates) if t0 <= d < t1]
+    if plant:
+        rnd = random.Random(seed)
+        for r, sentence in zip(rnd.sample(part, min(len(plant), len(part))), plant):
+            r[i_text] = f"{r[i_text]} {sentence}"
+    (raw / "kto").mkdir(parents=True, exist_ok=True)
+    with open(raw / "kto" / f"kto_export_{tag}.csv", "w", encoding=enc, newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(part)
+    lines = (gen / "terugbelnotitie" / "terugbelnotities.jsonl").read_text(encoding="utf-8").splitlines()
+    tb = [ln for ln in lines if ln.strip() and t0 <= pd.Timestamp(json.loads(ln)["aangemaakt"]) < t1]
+    (raw / "terugbelnotitie").mkdir(parents=True, exist_ok=True)
+    (raw / "terugbelnotitie" / f"terugbel_{tag}.jsonl").write_text("\n".join(tb) + ("\n" if tb else ""), encoding="utf-8")
+    if whole:
+        for src in ("klacht", "interview"):
+            if (gen / src).exists():
+                shutil.copytree(gen / src, raw / src, dirs_exist_ok=True)
+    return len(part) + len(tb)
