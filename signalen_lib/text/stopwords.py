@@ -29,10 +29,28 @@ UNINFORMATIVE_ANSWERS = frozenset([
 ])
 
 
+@lru_cache(maxsize=1)
+def spacy_dutch_stop_words() -> frozenset[str]:
+    """spaCy's Dutch stop word list, read from spaCy's source file without importing spaCy
+    (importing it takes seconds)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is not None and spec.origin:
+        src = Path(spec.origin).parent / "lang" / "nl" / "stop_words.py"
+        if src.exists():
+            ns: dict = {}
+            exec(compile(src.read_text(encoding="utf-8"), str(src), "exec"), ns)  # defines STOP_WORDS only
+            return frozenset(ns["STOP_WORDS"])
+    from spacy.lang.nl.stop_words import STOP_WORDS  # pragma: no cover
+
+    return frozenset(STOP_WORDS)
+
+
 @lru_cache(maxsize=32)
 def _stop_words(extra: tuple[str, ...]) -> frozenset[str]:
-    from spacy.lang.nl.stop_words import STOP_WORDS
-
+    STOP_WORDS = spacy_dutch_stop_words()
     words = {w.lower().replace("’", "'") for w in STOP_WORDS} | set(DOMAIN_STOP_WORDS) | {w.lower() for w in extra}
     return frozenset(words)
 

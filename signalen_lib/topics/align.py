@@ -1,6 +1,7 @@
 """Stable topic identities across retrains: match each new topic to its predecessor.
 
-Topics of two models are compared by the Hellinger distance between their topic-word
+A seeded topic keeps the identity of the previous model's topic with the same seed group. The
+other topics of two models are compared by the Hellinger distance between their topic-word
 distributions over the union of both vocabularies; the Hungarian algorithm
 (``scipy.optimize.linear_sum_assignment``) pairs them one to one. A pair closer than
 ``max_distance`` is the same topic: the new topic takes the old one's stable id, name, category
@@ -68,15 +69,26 @@ def align_topics(new, old, *, max_distance: float = DEFAULT_MAX_DISTANCE, metric
     matched_distance) and returns the matching: topic_id, previous_topic_id, stable_id, distance, is_new.
     """
     D = topic_distances(new, old, metric)
-    rows, cols = linear_sum_assignment(D)
     prev = old.topics_.set_index("topic_id")
     t = new.topics_.set_index("topic_id").copy()
     t["is_new"] = True
     t["matched_distance"] = np.nan
     matched: dict[int, int] = {}
-    for r, c in zip(rows, cols):
-        if D[r, c] <= max_distance:
-            matched[int(r)] = int(c)
+    # a seeded topic's identity is its seed group: same group, same topic
+    if "seed_key" in t.columns and "seed_key" in prev.columns:
+        old_by_key = {k: i for i, k in prev["seed_key"].items() if isinstance(k, str)}
+        for r, k in t["seed_key"].items():
+            if isinstance(k, str) and k in old_by_key:
+                matched[int(r)] = int(old_by_key[k])
+    # the others: Hungarian matching on topic-word distances
+    rest_r = [int(r) for r in t.index if int(r) not in matched]
+    rest_c = [int(c) for c in prev.index if int(c) not in set(matched.values())]
+    if rest_r and rest_c:
+        sub = D[np.ix_(rest_r, rest_c)]
+        rows, cols = linear_sum_assignment(sub)
+        for r, c in zip(rows, cols):
+            if sub[r, c] <= max_distance:
+                matched[rest_r[r]] = rest_c[c]
     for r, c in matched.items():
         for col in ("stable_id", "name", "category", "subcategory"):
             t.loc[r, col] = prev.loc[c, col]

@@ -67,7 +67,8 @@ class TopicModel:
             corpus frequency (0 disables the priors but keeps the topic's name).
         alpha: document-topic prior: a float (symmetric), "symmetric" (1/K), "asymmetric" or "auto".
         eta: base topic-word prior.
-        passes, iterations, chunksize, decay, offset: gensim's online variational Bayes settings
+        passes: passes over the corpus (None: enough for ~150,000 document updates, 1 to 10).
+        iterations, chunksize, decay, offset: gensim's online variational Bayes settings
             (offset > 1 slows the first updates down so the informed start is not overwritten by
             the first chunk).
         no_below, no_above, keep_n: vocabulary filter (min documents, max document share, size).
@@ -78,8 +79,9 @@ class TopicModel:
         seed_init: informed start: each seeded topic starts as the word profile of the texts that
             contain its seeds, times this weight (0: gensim's random start only); free topics start
             from anchor words of the texts no seed covers.
-        anchor_exclusivity: an anchor word for a free topic occurs at least this share of times
-            in texts without any seed word.
+        auto_map_share: a free topic whose texts use one category's seed words this often (and
+            twice as often as any other's) is mapped to that category (``mapped_by='auto'``);
+            0 disables. Unmapped free topics count as ``overig`` until staff name them.
     """
 
     def __init__(
@@ -91,8 +93,8 @@ class TopicModel:
         seed_strength: float = 0.3,
         alpha: float | str = 0.05,
         eta: float = 0.01,
-        passes: int = 5,
-        iterations: int = 100,
+        passes: int | None = None,
+        iterations: int = 50,
         chunksize: int = 4000,
         decay: float = 0.5,
         offset: float = 16.0,
@@ -104,7 +106,7 @@ class TopicModel:
         random_state: int = 42,
         preprocessor: Preprocessor | None = None,
         seed_init: float = 1.0,
-        anchor_exclusivity: float = 0.8,
+        auto_map_share: float = 0.5,
     ):
         self.n_topics = n_topics
         self.taxonomy = taxonomy
@@ -125,11 +127,11 @@ class TopicModel:
         self.random_state = random_state
         self.preprocessor = preprocessor
         self.seed_init = seed_init
-        self.anchor_exclusivity = anchor_exclusivity
+        self.auto_map_share = auto_map_share
 
     # ---- parameters --------------------------------------------------------------------
     _PARAMS = ("n_topics", "seed_level", "seed_strength", "alpha", "eta", "passes", "iterations", "chunksize",
-               "decay", "offset", "no_below", "no_above", "keep_n", "overig_threshold", "max_topics", "random_state", "seed_init", "anchor_exclusivity")
+               "decay", "offset", "no_below", "no_above", "keep_n", "overig_threshold", "max_topics", "random_state", "seed_init", "auto_map_share")
 
     def get_params(self) -> dict[str, Any]:
         p = {k: getattr(self, k) for k in self._PARAMS}
@@ -230,8 +232,10 @@ class TopicModel:
         alpha = self.alpha
         if isinstance(alpha, (int, float)):
             alpha = np.full(K, float(alpha))
+        passes = self.passes or int(min(10, max(1, np.ceil(150_000 / len(corpus)))))
+        self.passes_ = passes
         lda = LdaModel(
-            num_topics=K, id2word=dictionary, chunksize=self.chunksize, passes=self.passes,
+            num_topics=K, id2word=dictionary, chunksize=self.chunksize, passes=passes,
             iterations=self.iterations, alpha=alpha, eta=eta, decay=self.decay, offset=self.offset,
             random_state=self.random_state, eval_every=None, update_every=1, dtype=np.float64,
         )
@@ -248,8 +252,10 @@ class TopicModel:
         self._refresh()
 
         # topic table: seeded topics take their taxonomy names; free ones a provisional name
-        theta = self._infer([b for b in (dictionary.doc2bow(d) for d in docs)])
+        all_bows = [dictionary.doc2bow(d) for d in docs]
+        theta = self._infer(all_bows)
         self._init_topics(groups, theta)
+        self._auto_map_free_topics(all_bows, theta)
         self.examples_ = self._examples(texts, theta)
         self.fit_seconds_ = time.perf_counter() - t0
         return self
@@ -380,12 +386,53 @@ class TopicModel:
                 name, cat, sub, seeded = "Nieuw onderwerp: " + ", ".join(words[:3]), OVERIG, None, False
             rows.append({
                 "topic_id": k, "stable_id": f"T{k + 1:03d}", "name": name, "category": cat, "subcategory": sub,
-                "seeded": seeded, "is_new": False, "top_words": " ".join(words), "size": int(size[k]),
+                "seeded": seeded, "seed_key": (f"{cat}/{sub or ''}" if seeded else None), "is_new": False, "top_words": " ".join(words), "size": int(size[k]),
                 "share": float(size[k] / max(1, (dominant >= 0).sum())),
             })
         self.topics_ = pd.DataFrame(rows)
         self.size_ = size
-        self.overig_share_ = float(self._overig_mask(theta).mean()) if len(theta) else 0.0
+        self.overig_share_ = float((theta.max(1, initial=0.0) < self.overig_threshold).mean()) if len(theta) else 0.0
+
+    def _auto_map_free_topics(self, bows, theta: np.ndarray) -> None:
+        """Suggest a category for a free topic when most of its texts use that category's seed
+        words (>= ``auto_map_share`` of them, twice as many as for any other category). The
+        suggestion is marked ``mapped_by='auto'``; staff can change it in topic_names.csv."""
+        t = self.topics_
+        t["mapped_by"] = np.where(t["seeded"], "taxonomy", None)
+        if self.taxonomy is None or not self.auto_map_share or not len(theta):
+            self.topics_ = t
+            return
+        cats = self.taxonomy.categories
+        tok2id = self.dictionary_.token2id
+        cat_of_word: dict[int, set[int]] = {}
+        for ci, c in enumerate(cats):
+            seeds = list(c.seeds) + [w for sub in c.subcategories for w in sub.seeds]
+            for sw in seeds:
+                for tok in (self.preprocessor_.transform([sw])[0] or [sw]):
+                    if tok in tok2id:
+                        cat_of_word.setdefault(tok2id[tok], set()).add(ci)
+        dom = np.where(theta.sum(1) > 0, theta.argmax(1), -1)
+        for k in t.index[~t["seeded"].to_numpy(dtype=bool)]:
+            docs = np.flatnonzero(dom == int(t.loc[k, "topic_id"]))
+            if len(docs) < 5:
+                continue
+            cov = np.zeros(len(cats))
+            for d in docs:
+                hit = set()
+                for i, _ in bows[d]:
+                    hit |= cat_of_word.get(i, set())
+                for ci in hit:
+                    cov[ci] += 1
+            cov /= len(docs)
+            order = np.argsort(-cov)
+            best, second = cov[order[0]], (cov[order[1]] if len(cov) > 1 else 0.0)
+            if best >= self.auto_map_share and best >= 2 * second:
+                c = cats[int(order[0])]
+                words = self.top_words(int(t.loc[k, "topic_id"]), 3)
+                t.loc[k, "category"] = c.key
+                t.loc[k, "name"] = f"{c.name}: {', '.join(words)}"
+                t.loc[k, "mapped_by"] = "auto"
+        self.topics_ = t
 
     @staticmethod
     def _examples(texts: Sequence[str], theta: np.ndarray, n: int = 3, max_chars: int = 240) -> dict[int, list[str]]:
@@ -489,28 +536,34 @@ class TopicModel:
     def _overig_mask(self, theta: np.ndarray) -> np.ndarray:
         return theta.max(1, initial=0.0) < self.overig_threshold
 
-    def assign(self, texts: Sequence[str], ids: Sequence[str] | None = None, *, theta: np.ndarray | None = None) -> pd.DataFrame:
-        """Up to ``max_topics`` topics per text with probability >= ``overig_threshold``, best first;
-        a text without such a topic gets one row with category ``overig``.
+    def _named_mask(self) -> np.ndarray:
+        """Topics that carry a category (seeded, auto-mapped or named by staff)."""
+        return (self.topics_.sort_values("topic_id")["category"] != OVERIG).to_numpy()
 
-        Columns: signal_id, rank, topic_id (-1 for overig), stable_id, category, subcategory, prob.
-        Free topics staff have not named yet carry category ``overig`` with their topic name as
-        subcategory, so new subjects stay visible.
+    def assign(self, texts: Sequence[str], ids: Sequence[str] | None = None, *, theta: np.ndarray | None = None) -> pd.DataFrame:
+        """Up to ``max_topics`` categories per text, best first: topics that carry a category
+        (seeded, auto-mapped or named by staff) with probability >= ``overig_threshold``. A text
+        without such a topic gets one row with category ``overig``; when an unnamed free topic
+        holds it confidently, that topic's id and name (as subcategory) are on the row, so a new
+        subject stays visible until staff name it.
+
+        Columns: signal_id, rank, topic_id (-1: none), stable_id, category, subcategory, prob.
         """
         self._check()
         if theta is None:
             theta = self.transform(texts)
         n = theta.shape[0]
         ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
-        m = min(self.max_topics, self.n_topics)
-        order = np.argsort(-theta, axis=1, kind="stable")[:, :m]
-        probs = np.take_along_axis(theta, order, axis=1)
+        named = self._named_mask()
+        m = min(self.max_topics, int(named.sum())) or 1
+        tn = np.where(named[None, :], theta, 0.0)
+        order = np.argsort(-tn, axis=1, kind="stable")[:, :m]
+        probs = np.take_along_axis(tn, order, axis=1)
         ok = probs >= self.overig_threshold
-        top = self.topics_.set_index("topic_id")
+        top = self.topics_.set_index("topic_id").sort_index()
         cat = top["category"].to_numpy(dtype=object)
         sub = top["subcategory"].to_numpy(dtype=object)
-        free_unnamed = (top["category"] == OVERIG).to_numpy()
-        sub = np.where(free_unnamed & pd.isna(sub), top["name"].to_numpy(dtype=object), sub)
+        name = top["name"].to_numpy(dtype=object)
         sid = top["stable_id"].to_numpy(dtype=object)
         r, c = np.nonzero(ok)
         tids = order[r, c]
@@ -520,14 +573,36 @@ class TopicModel:
         })
         none = np.flatnonzero(~ok[:, 0])
         if len(none):
+            tf = np.where(named[None, :], 0.0, theta[none])
+            best = tf.argmax(1)
+            bp = tf[np.arange(len(none)), best]
+            conf = bp >= self.overig_threshold
             ov = pd.DataFrame({
-                "signal_id": ids[none], "rank": np.ones(len(none), dtype=np.int64), "topic_id": -1,
-                "stable_id": None, "category": OVERIG, "subcategory": None,
-                "prob": 1.0 - probs[none, 0] if True else None,
+                "signal_id": ids[none], "rank": np.ones(len(none), dtype=np.int64),
+                "topic_id": np.where(conf, best, -1).astype(np.int64),
+                "stable_id": np.where(conf, sid[best], None), "category": OVERIG,
+                "subcategory": np.where(conf, name[best], None),
+                "prob": np.where(conf, bp, 1.0 - theta[none].max(1, initial=0.0)),
             })
             df = pd.concat([df, ov], ignore_index=True)
         pos = pd.Series(np.arange(n), index=pd.Index(ids)).reindex(df["signal_id"]).to_numpy()
         return df.assign(_p=pos).sort_values(["_p", "rank"], kind="stable").drop(columns="_p").reset_index(drop=True)
+
+    def top_topics(self, theta: np.ndarray, ids: Sequence[str] | None = None, *, min_prob: float | None = None) -> pd.DataFrame:
+        """Up to ``max_topics`` topics per text with probability >= ``min_prob`` (default the
+        overig threshold), whatever their category: signal_id, rank, topic_id, stable_id, prob."""
+        self._check()
+        min_prob = self.overig_threshold if min_prob is None else min_prob
+        n = theta.shape[0]
+        ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
+        m = min(self.max_topics, self.n_topics)
+        order = np.argsort(-theta, axis=1, kind="stable")[:, :m]
+        probs = np.take_along_axis(theta, order, axis=1)
+        r, c = np.nonzero(probs >= min_prob)
+        sid = self.topics_.set_index("topic_id").sort_index()["stable_id"].to_numpy(dtype=object)
+        tids = order[r, c]
+        return pd.DataFrame({"signal_id": ids[r], "rank": (c + 1).astype(np.int64), "topic_id": tids.astype(np.int64),
+                             "stable_id": sid[tids], "prob": probs[r, c]})
 
     def category_scores(self, texts: Sequence[str] | None = None, ids: Sequence[str] | None = None, *,
                         theta: np.ndarray | None = None) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from .model import TopicModel, lib_versions
 from .taxonomy import OVERIG
 
 NAME_COLUMNS = ["topic_id", "stable_id", "name", "category", "subcategory", "size", "share", "is_new", "seeded",
-                "top_words", "examples"]
+                "mapped_by", "top_words", "examples"]
 
 
 def _json(obj: Any) -> str:

@@ -107,11 +107,15 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
     n_overig = 0
     for start in range(0, len(todo), batch_size):
         part = todo.iloc[start:start + batch_size]
-        a = model.assign(part["text"].fillna("").astype(str).tolist(), part["signal_id"].tolist())
+        ids = part["signal_id"].tolist()
+        theta = model.transform(part["text"].fillna("").astype(str).tolist())
+        a = model.assign(None, ids, theta=theta)
         a["model_version"] = version
-        n_overig += int(((a["rank"] == 1) & (a["topic_id"] < 0)).sum())
+        n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
         cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
-        tops = a.loc[a["topic_id"] >= 0, ["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
+        tops = model.top_topics(theta, ids)
+        tops["model_version"] = version
+        tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
         with db.transaction():
             db.insert_df("signal_categories", cats, on_conflict_ignore=True)
             db.insert_df("signal_topics", tops, on_conflict_ignore=True)

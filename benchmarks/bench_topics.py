@@ -1,0 +1,137 @@
+"""Topic model benchmark on the synthetic corpus: speed, memory and quality.
+
+  .venv/bin/python benchmarks/bench_topics.py [--n 250000] [--seed 42] [--data DIR] [--quality-topics 66]
+
+Generates (or reuses) the synthetic corpus (``signalen_lib.synth.generate``), masks its personal
+data with the ground-truth spans (the shared zone holds masked text), and prints:
+- preprocessing speed (texts/s), fitting time for 40 topics, assignment speed (texts/s), peak RSS;
+- seeded-category recovery: accuracy and macro-F1 of the rank-1 category against the ground-truth
+  main category (``--quality-topics``: one seeded topic per subcategory + free topics);
+- whether the injected new signal (slagboom at a corona test location) gets its own free topic;
+- retraining on a later period: share of topics (and of seeded topics) that keep their stable id
+  and name, and whether the new signal's topic is flagged new.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="topic model benchmark")
+    ap.add_argument("--n", type=int, default=250_000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--data", type=Path, default=None, help="existing synthetic corpus folder (default: generate into data/cache)")
+    ap.add_argument("--quality-topics", type=int, default=66)
+    ap.add_argument("--speed-topics", type=int, default=40)
+    args = ap.parse_args(argv)
+
+    from signalen_lib.config import load_config
+    from signalen_lib.text import Preprocessor
+    from signalen_lib.topics import TopicModel, align_topics, load_taxonomy
+    from signalen_lib.topics.evaluation import category_quality, load_synthetic, new_signal_topic
+
+    settings = load_config()
+    out = args.data or settings.cache_dir / f"bench_synth_{args.n}_{args.seed}"
+    if not (out / "ground_truth" / "signals.csv").exists():
+        from signalen_lib.synth.generate import generate
+
+        t0 = time.perf_counter()
+        generate(args.n, args.seed, out)
+        print(f"generated {args.n} synthetic signals into {out} in {time.perf_counter() - t0:.0f}s")
+    df = load_synthetic(out).sort_values("received_at", kind="stable").reset_index(drop=True)
+    texts = df["text"].tolist()
+    tax = load_taxonomy(settings.taxonomy_path)
+    print(f"corpus: {len(df)} signals, {df['category'].nunique()} ground-truth categories, "
+          f"{int((df['category'] == 'nieuw_slagboom').sum())} of the new signal; cores: {os.cpu_count()}")
+
+    # ---- preprocessing speed (cold lemma cache, then warm) ---------------------------------
+    pre = Preprocessor(phrases=False)
+    t0 = time.perf_counter()
+    docs = pre.transform(texts)
+    dt = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pre.transform(texts[:50_000])
+    dt_warm = time.perf_counter() - t0
+    print(f"preprocessing: {len(texts) / dt:,.0f} texts/s (cold cache, {dt:.1f}s), "
+          f"{min(50_000, len(texts)) / dt_warm:,.0f} texts/s warm; {sum(map(len, docs)) / len(docs):.1f} tokens/text")
+    pre_ph = Preprocessor(phrases=True)
+    t0 = time.perf_counter()
+    pre_ph.fit(texts[:50_000])
+    pre_ph.transform(texts)
+    print(f"preprocessing with phrases (fit on 50k, apply to all): {time.perf_counter() - t0:.1f}s, "
+          f"{len(pre_ph.phrasegrams_)} phrases")
+    del docs
+
+    # ---- fitting speed: 40 topics ------------------------------------------------------------
+    t0 = time.perf_counter()
+    m40 = TopicModel(args.speed_topics, taxonomy=tax, random_state=args.seed).fit(texts)
+    fit40 = time.perf_counter() - t0
+    print(f"fit {args.speed_topics} topics ({m40.seed_level_} seeds, {m40.passes_} pass(es)) on {len(texts)} texts: "
+          f"{fit40:.0f}s total ({m40.seconds_fit_:.0f}s LDA updates); peak RSS {peak_rss_mb():,.0f} MB")
+
+    # ---- assignment speed ----------------------------------------------------------------------
+    sample = texts[: min(100_000, len(texts))]
+    t0 = time.perf_counter()
+    a = m40.assign(sample, df["signal_id"].iloc[: len(sample)].tolist())
+    dt = time.perf_counter() - t0
+    print(f"assign (preprocess + infer + rank) {len(sample)} new texts: {len(sample) / dt:,.0f} texts/s")
+    pred40 = m40.predict(texts)
+    q40 = category_quality(pred40, df["category"].to_numpy(), tax.keys)
+    print(f"quality {args.speed_topics} topics: accuracy {q40['accuracy']:.3f}, macro-F1 {q40['macro_f1']:.3f}, "
+          f"overig share {q40['overig_share']:.3f}")
+    del m40, a
+
+    # ---- quality: subcategory seeds ------------------------------------------------------------
+    t0 = time.perf_counter()
+    m = TopicModel(args.quality_topics, taxonomy=tax, random_state=args.seed).fit(texts)
+    print(f"fit {args.quality_topics} topics ({m.seed_level_} seeds): {time.perf_counter() - t0:.0f}s")
+    theta = m.transform(texts)
+    pred = m.assign(None, df["signal_id"].tolist(), theta=theta)
+    pred = pred.loc[pred["rank"] == 1, "category"].to_numpy()
+    q = category_quality(pred, df["category"].to_numpy(), tax.keys)
+    print(f"quality {args.quality_topics} topics: accuracy {q['accuracy']:.3f}, macro-F1 {q['macro_f1']:.3f} "
+          f"(n={q['n']}), overig share {q['overig_share']:.3f}")
+    is_new = (df["category"] == "nieuw_slagboom").to_numpy()
+    ns = new_signal_topic(m, texts, is_new, theta=theta)
+    print(f"new signal: topic {ns.get('stable_id')} free={ns.get('free_topic')} recall {ns.get('recall', 0):.2f} "
+          f"precision {ns.get('precision', 0):.2f}; top words: {', '.join(ns.get('top_words', []))}")
+    del theta
+
+    # ---- retraining on a later period ------------------------------------------------------------
+    start_new = df.loc[is_new, "received_at"].min()
+    cut_a = start_new if start_new is not None and start_new == start_new else df["received_at"].quantile(0.5)
+    period_a = df["received_at"] < cut_a
+    later = df["received_at"] >= df["received_at"].quantile(0.25)
+    old = TopicModel(args.quality_topics, taxonomy=tax, random_state=args.seed).fit(df.loc[period_a, "text"].tolist())
+    new = TopicModel(args.quality_topics, taxonomy=tax, random_state=args.seed + 1).fit(df.loc[later, "text"].tolist())
+    match = align_topics(new, old)
+    seeded = new.topics_["seeded"].to_numpy(dtype=bool)
+    kept = ~match["is_new"].to_numpy()
+    tn, to = new.topics_.set_index("stable_id"), old.topics_.set_index("stable_id")
+    same_name = np.mean([tn.loc[s, "name"] == to.loc[s, "name"] for s in tn.index[kept] if s in to.index]) if kept.any() else 0
+    nsl = new_signal_topic(new, df.loc[later, "text"].tolist(), is_new[later.to_numpy()])
+    print(f"retrain: period A < {cut_a:%Y-%m-%d} ({int(period_a.sum())} texts, no new signal) vs later period "
+          f"({int(later.sum())} texts, other seed): {kept.mean():.0%} of topics keep their id "
+          f"({kept[seeded].mean():.0%} of seeded, {kept[~seeded].mean():.0%} of free), {same_name:.0%} of kept keep their name; "
+          f"{int((~kept).sum())} flagged new; new-signal topic {nsl.get('stable_id')} is_new={nsl.get('is_new')} "
+          f"(top words: {', '.join(nsl.get('top_words', [])[:5])})")
+    print(f"peak RSS: {peak_rss_mb():,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
