@@ -184,27 +184,26 @@ class Signal:
 # --------------------------------------------------------------------------------------- text
 _SENT = re.compile(r"[.!?][ ]+[a-zà-ÿ]|\n[ ]*[a-zà-ÿ]")
 _ABBREV_END = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]{1,3}|[a-zA-Z.]*\.[a-zA-Z]+)\.$")
-_FIX_RX = re.compile(r"[ \t]+(?=[,.!?:;)\n])|(?<=[!?])\.+|\.{2,}|,\.|\.,|:\.|[ \t]{2,}")
-_FIX_MAP = {",.": ".", ".,": ",", ":.": ":"}
-
-
-def _fix_one(m: re.Match) -> str:
-    g = m.group()
-    c = g[0]
-    if c == " " or c == "\t":
-        s, e = m.string, m.end()
-        return "" if e < len(s) and s[e] in ",.!?:;)\n" else " "
-    if c == ".":
-        return "" if m.start() > 0 and m.string[m.start() - 1] in "!?" else "."
-    return _FIX_MAP[g]
+_SPACE_BEFORE = tuple((" " + c, c) for c in ",.!?:;)\n") + (("\t", " "),)
+_PUNCT = (("!.", "!"), ("?.", "?"), (",.", "."), (":.", ":"))
 
 
 def _fix(s: str) -> str:
     """Tidy spaces and punctuation left by optional parts ("a  b", "x .", "!.", ",.")."""
-    t = _FIX_RX.sub(_fix_one, s)
-    if t != s:
-        t = _FIX_RX.sub(_fix_one, t)
-    return t
+    if "  " in s:
+        while "  " in s:
+            s = s.replace("  ", " ")
+    if " " in s:
+        for pat, rep in _SPACE_BEFORE:
+            if pat in s:
+                s = s.replace(pat, rep)
+    if "." in s:
+        while ".." in s:
+            s = s.replace("..", ".")
+        for pat, rep in _PUNCT:
+            if pat in s:
+                s = s.replace(pat, rep)
+    return s
 
 
 _MISSPELL = {"wordt": "word", "word": "wordt", "gebeurd": "gebeurt", "gebeurt": "gebeurd", "eigenlijk": "eigelijk",
