@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import random
 import re
@@ -233,14 +234,21 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _noise(s: str, rng: random.Random, typo_rate: float) -> str:
+    """Each word longer than two characters gets a typo with probability ``typo_rate`` (the gaps
+    between typos are drawn geometrically: one random number per typo, not per word)."""
     if typo_rate <= 0 or not s:
         return s
     words = s.split(" ")
+    n = len(words)
+    logq = math.log(1.0 - typo_rate)
+    j = int(math.log(1.0 - rng.random()) / logq)
     changed = False
-    for j, w in enumerate(words):
-        if len(w) > 2 and rng.random() < typo_rate:
+    while j < n:
+        w = words[j]
+        if len(w) > 2:
             words[j] = _typo(w, rng)
             changed = True
+        j += 1 + int(math.log(1.0 - rng.random()) / logq)
     return " ".join(words) if changed else s
 
 
