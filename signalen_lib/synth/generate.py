@@ -778,7 +778,7 @@ def generate(n: int, seed: int, out_dir, start: str = "2024-11-01", end: str = "
                        p_policy=p_policy, p_mail=p_mail, imp_i=imp_i, geo=geo, last_day=str(d1), out=str(out))
         summary["sources"][s] = m
 
-    groups = [["kto"], ["terugbelnotitie", "klacht", "interview"]]
+    groups = [["kto", "interview"], ["terugbelnotitie", "klacht"]]  # about equal CPU
     if workers is None:
         workers = 2 if n >= PARALLEL_MIN_N and (os.cpu_count() or 1) >= 2 else 1
     results = None
