@@ -226,3 +226,20 @@ def test_optional_missing_function_is_skipped(settings_factory):
 
     res = pl.run_steps(settings, [pl.Step("aggregates", func=refresh, optional=True)])
     assert res.ok and res.steps[0].status == "skipped"
+
+
+@pytest.mark.slow
+def test_demo_generates_runs_and_summarises(settings_factory):
+    from signalen_lib.reports.demo import run_demo
+
+    settings = settings_factory("duckdb")
+    lines: list[str] = []
+    code = run_demo(settings, n=300, seed=3, reports=False, progress=lines.append, nb_dir=FIXTURES)
+    text = "\n".join(lines)
+    assert code == 0, text
+    assert (settings.raw_dir / "kto").is_dir()  # the synthetic exports were written
+    assert "== Samenvatting" in text and "pipeline-run" in text and "Laatste geslaagde verwerking" in text
+    with open_store(settings, restricted=False) as st:
+        steps = pl.run_steps_df(st, pl.list_runs(st).iloc[0]["run_id"])
+    assert "labels" in list(steps["step"])  # ground truth stood in for a labelled sample
+    assert (settings.data_dir / "labels_demo.csv").exists()

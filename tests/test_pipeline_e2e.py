@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from signalen_lib.reports import pipeline as pl
+from signalen_lib.reports.demo import deliver, pipeline_steps_with_labels
 from signalen_lib.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     _require_notebooks()
     from signalen_lib.privacy.canary import CANARIES, CANARY_VALUES, find_leaks
     from signalen_lib.reports import monthly
-    from signalen_lib.reports.demo import deliver, pipeline_steps_with_labels
+
     from signalen_lib.reports.scheduled import run_monthly_reports
     from signalen_lib.synth import generate
 
@@ -88,7 +89,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     log: list[str] = []
 
     # --- night 1: first delivery, no model yet -> fit
-    r1 = pl.run_pipeline(settings, progress=log.append, nb_dir=NOTEBOOKS, steps=make_steps())
+    r1 = pl.run_pipeline(settings, progress=log.append, nb_dir=NOTEBOOKS, steps=make_steps)
     assert r1.ok, f"{r1.failed_step}: {r1.error}\n" + "\n".join(log)
     c1 = _store_counts(settings)
     first_total = N - _rows_in(gen, CUT, "2100-01-01")  # kto/terugbel up to September + all klachten/interviews
@@ -107,7 +108,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
 
     # --- night 2: a new month of exports -> assign with the current model
     n_second = deliver(gen, settings.raw_dir, CUT, "2100-01-01", "2026-10", plant=canaries)
-    r2 = pl.run_pipeline(settings, progress=log.append, nb_dir=NOTEBOOKS, steps=make_steps())
+    r2 = pl.run_pipeline(settings, progress=log.append, nb_dir=NOTEBOOKS, steps=make_steps)
     assert r2.ok, f"{r2.failed_step}: {r2.error}"
     c2 = _store_counts(settings)
     new = c2["signals"] - c1["signals"]
@@ -164,7 +165,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     before = _store_counts(settings)
     bad = settings.raw_dir / "klacht" / "klachten_2026-11.xlsx"
     bad.write_bytes(b"PK\x03\x04 this is not a real workbook" + bytes(200))
-    r4 = pl.run_pipeline(settings, nb_dir=NOTEBOOKS, steps=make_steps())
+    r4 = pl.run_pipeline(settings, nb_dir=NOTEBOOKS, steps=make_steps)
     assert r4.status == "failed" and r4.failed_step == "ingest"
     assert "klachten_2026-11.xlsx" in r4.error
     after = _store_counts(settings)

@@ -368,7 +368,7 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
 
 def run_steps(
     settings: Settings,
-    steps: Sequence[Step],
+    steps: Sequence[Step] | Callable[[], Sequence[Step]],
     *,
     kind: str = "pipeline",
     run_id: str | None = None,
@@ -383,6 +383,9 @@ def run_steps(
 ) -> RunResult:
     """Run ``steps`` in order under the lock, recording the run; stops at the first failure.
 
+    ``steps`` may be a callable that builds them: it is called once the lock is held (building
+    steps may read the store, which a running pipeline's kernel holds open).
+
     Raises :class:`PipelineLocked` when another run is active. Returns the :class:`RunResult`
     (``status`` success/failed); a KeyboardInterrupt/SystemExit marks the run interrupted and is
     re-raised.
@@ -393,6 +396,8 @@ def run_steps(
     settings.ensure_dirs()
     lock = PipelineLock(lock_path(settings), run_id=run_id, wait=lock_wait)
     with lock:
+        if callable(steps):
+            steps = list(steps())
         run_dir.mkdir(parents=True, exist_ok=True)
         result = RunResult(run_id=run_id, kind=kind, status="running", output_dir=str(run_dir),
                            started_at=_utcnow(), stale_lock=lock.stale)
@@ -487,7 +492,7 @@ def run_pipeline(
     mode: str = "auto",
     run_id: str | None = None,
     nb_dir: str | os.PathLike | None = None,
-    steps: Sequence[Step] | None = None,
+    steps: Sequence[Step] | Callable[[], Sequence[Step]] | None = None,
     aggregates: bool = True,
     progress: Progress | None = None,
     kernel_name: str | None = None,
@@ -500,9 +505,10 @@ def run_pipeline(
     if mode not in TOPIC_MODES:
         raise ValueError(f"mode must be one of {', '.join(TOPIC_MODES)}, not {mode!r}")
     if steps is None:
-        # resolving "auto" reads the store: do it under no lock but before the run starts
-        steps = default_steps(settings, mode=mode, nb_dir=nb_dir, aggregates=aggregates, labels=labels,
-                              step_parameters=step_parameters)
+        # built once the lock is held: resolving "auto" reads the store
+        def steps() -> list[Step]:
+            return default_steps(settings, mode=mode, nb_dir=nb_dir, aggregates=aggregates, labels=labels,
+                                 step_parameters=step_parameters)
     return run_steps(
         settings, steps, kind="pipeline", run_id=run_id, config_path=config_path, progress=progress,
         kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait,

@@ -115,15 +115,16 @@ def run_monthly_reports(
     A failing report does not stop the others; the run is failed if any failed."""
     period = period or previous_month(tz=settings.timezone)
     parse_period(period)
-    if all_clusters:
-        clusters = clusters_in_period(settings, period)
-        if not clusters:
+    given = list(clusters) if clusters else ([] if all_clusters else [ALL])
+
+    def steps() -> list:  # built under the lock: listing the clusters reads the store
+        names = clusters_in_period(settings, period) if all_clusters else given
+        if not names:
             raise ValueError(f"no signals with a cluster in {period}: nothing to report")
-    elif not clusters:
-        clusters = [ALL]
-    steps = report_steps(period, list(clusters), nb_dir=nb_dir, pdf=pdf)
+        return report_steps(period, names, nb_dir=nb_dir, pdf=pdf)
+
     return run_steps(
         settings, steps, kind="report", run_id=run_id, config_path=config_path, progress=progress,
         lock_wait=lock_wait, kernel_name=kernel_name, stop_on_failure=False,
-        parameters={"period": period, "clusters": list(clusters), "pdf": pdf},
+        parameters={"period": period, "clusters": "all" if all_clusters else given, "pdf": pdf},
     )
