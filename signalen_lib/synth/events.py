@@ -92,7 +92,10 @@ def plan_events(days: np.ndarray, rng: np.random.Generator) -> EventPlan:
         for i in rng.choice(winter_idx, size=min(k, len(winter_idx)), replace=False):
             spells.append((days[int(i)], int(rng.integers(2, 7))))
     spells.sort()
-    return EventPlan(days=days, new_signal_day=at(0.62), policy_day=at(0.35), improvement_day=at(0.55),
+    improvement = at(0.55)  # a working process changes on a Monday
+    while (int(improvement.astype(int)) - 4) % 7 != 0 and improvement < days[-1]:
+        improvement += np.timedelta64(1, "D")
+    return EventPlan(days=days, new_signal_day=at(0.62), policy_day=at(0.35), improvement_day=improvement,
                      mailing_days=sorted(mailings), cold_spells=spells)
 
 
