@@ -38,6 +38,10 @@ def types(masker, text: str) -> list[str]:
     ("ik heb gebeld met jan jansen maar die was er niet", "jan jansen"),
     ("De medewerker, Sanne Visser, heeft mij goed geholpen.", "Sanne Visser"),
     ("Mw. Yilmaz belt over haar uitkering.", "Yilmaz"),
+    ("Met vriendelijke groet,\nAnton van Boxtel", "Anton van Boxtel"),
+    ("Hoogachtend,\nT.R.W. Verspuij\nC.P. Nonnerstraat 5", "T.R.W. Verspuij"),
+    ("behandelaar middag - Mw. M. Blauw.", "M. Blauw"),
+    ("Ik sprak met Van der Kleijn.", "Van der Kleijn"),
 ])
 def test_person_names_are_masked(masker, text, original):
     res = masker.mask(text)
@@ -53,6 +57,11 @@ def test_titles_stay_readable(masker):
 
 
 @pytest.mark.parametrize("text", [
+    "IK BEN HET ZAT. ik wil een klacht indienen",
+    "Geachte medewerker,\n\nHierbij wil ik een klacht indienen.",
+    "Klt Mw belt namens vader. Beller vraagt om terugbelverzoek.",
+    "Tevens kan niet inloggen DigiD. Klant had geen brief.",
+    "2e punt: aanslag op verkeerde naam. Graag terugbellen.",
     "De container in onze straat is al twee weken niet geleegd.",
     "Heel vriendelijk geholpen bij de balie, snel en duidelijk.",
     "Het duurde lang voordat ik werd teruggebeld door de gemeente.",

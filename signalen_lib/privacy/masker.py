@@ -167,8 +167,12 @@ class Masker:
         ev = BatchEvidence()
         for t in texts:
             if isinstance(t, str) and t:
-                words = _EVIDENCE_SPLIT.findall(t)
-                ev.add(words, sentence_initial(words, [False] * len(words)))
+                words, nl, prev = [], [], 0
+                for m in _EVIDENCE_SPLIT.finditer(t):
+                    words.append(m.group())
+                    nl.append("\n" in t[prev:m.start()])
+                    prev = m.end()
+                ev.add(words, sentence_initial(words, nl))
         return ev
 
     def _analyze_texts(self, texts: Sequence[str | None], evidence: BatchEvidence | None,

@@ -25,11 +25,14 @@ SENT_BREAK = frozenset({".", "!", "?", ":", ";", '"', "'", "(", "-", "–", "—
 BRIDGE_TOKENS = frozenset({"van", "de", "der", "den", "ter", "ten", "von", "da", "di", "du", "del", "della", "la", "le", "'t", "d'", "l'", "vd", "v.d.", "v/d"})
 CAP_INTERFIX = frozenset({"Van", "De", "Den", "Der", "Ter", "Ten", "Von", "Da", "Di", "Du", "Del", "La", "Le", "Vanden", "Vander", "El", "Al", "Ben", "Bin", "Abu"})
 BRIDGE_TOKENS = BRIDGE_TOKENS | {"Van", "De", "Den", "Der", "Ter", "Ten", "Von", "Da", "Di", "Du", "Del", "La", "Le", "El", "Al", "Ben", "Bin"}
+SIGNATURE_CUES = frozenset({"groet", "groeten", "hoogachtend", "mvg", "gr"})
 ADDRESS_FORMS = frozenset("dhr mw mevr mvr mevrouw meneer mijnheer heer hr mej mejuffrouw juffrouw fam familie".split())
 ORG_WORDS = frozenset(
     """stichting vereniging bv b.v. nv n.v. vzw fc sc sv cv bank partij universiteit hogeschool ministerie
     gemeente provincie raad kamer club groep group holding bond unie unión union comité commissie
-    fonds instituut omroep dienst politie brandweer school ziekenhuis ggd ret ns kpn eneco""".split()
+    fonds instituut omroep dienst politie brandweer school ziekenhuis ggd ret ns kpn eneco
+    digid wmo ombudsman stadswinkel belastingdienst uwv svb cak roteb duo kvk rdw cjib wijkteam
+    stadsbeheer klantcontactcentrum""".split()
 )
 PLACE_SUFFIXES = ("straat", "laan", "weg", "plein", "singel", "kade", "dijk", "gracht", "dreef", "haven")
 ADJ_SUFFIXES = ("se", "sche", "ische", "ees", "iaans", "aans", "ers", "isme")
@@ -126,16 +129,21 @@ class NameTagger:
         lx = self.lex
         # per-token: 0 none, 1 weak proper noun, 2 name evidence
         cand = [0] * n
+        shouting = [False] * n
         for i, w in enumerate(words):
-            if not _cap(w) or any(c.isdigit() for c in w):
+            if len(w) > 1 and w.isupper() and w.isalpha():
+                shouting[i] = (i > 0 and words[i - 1].isupper() and words[i - 1].isalpha()) or (
+                    i + 1 < n and words[i + 1].isupper() and words[i + 1].isalpha())
+        for i, w in enumerate(words):
+            if not _cap(w) or any(c.isdigit() for c in w) or shouting[i]:
                 continue
             if w.isupper() and len(w) > 1 and not self._in_names(w.capitalize()):
                 if len(w) <= 5 or w.lower() in lx.common_words:
                     continue  # acronyms / shouting: handled as organisations below
             base = w.capitalize() if w.isupper() else w
             low = base.lower()
-            if _strip_dot(low) in TITLES:
-                continue  # "Dhr.", "Mevrouw", "Burgemeester": the title stays readable
+            if _strip_dot(low) in TITLES or low in NAME_CUES or _strip_dot(low).split("-")[0] in ORG_WORDS:
+                continue  # "Dhr.", "Mevrouw", "Klt", "DigiD": titles, cues and service names stay readable
             listed = self._in_names(base)
             if initial[i]:
                 if low in lx.common_words or (low in INTERFIX_TOKENS and not listed):
@@ -167,7 +175,7 @@ class NameTagger:
             lw = _strip_dot(w).lower()
             is_title = lw in TITLES and (w[0].islower() or lw in ("dhr", "mw", "mevr", "mvr", "mevrouw", "meneer", "mijnheer", "heer", "hr", "dr", "drs", "ir", "ing", "prof", "mr", "fam", "familie", "mej", "juf", "ds"))
             j = i + 1
-            if j < n and (words[j] == "." or (lw in NAME_CUES and words[j] in (",", ":"))):
+            if j < n and ((words[j] == "." and is_title) or (lw in NAME_CUES and words[j] in (",", ":"))):
                 j += 1
             if is_title or (lw in NAME_CUES):
                 # skip interfixes / initials, then take one or two name-like tokens
@@ -179,14 +187,17 @@ class NameTagger:
                     continue
                 t = words[k]
                 ok = False
+                if _strip_dot(t).lower() in TITLES or t.lower() in NAME_CUES or t.lower().split("-")[0] in ORG_WORDS:
+                    continue  # "Klt Mw belt": a title or cue is not the name
                 if _cap(t) and not (t.lower() in lx.common_words and not self._in_names(t)):
                     ok = True
                 elif _cap(t) and (k > j or address) and not nl[k]:
                     ok = True  # "Mw. M. Blauw", "dhr Berg", "dhr. Van der Horen": a word used as a surname
-                elif t[:1].islower() and self._lower_name(t):
+                elif t[:1].islower() and self._lower_name(t) and (is_title or (t in lx.first_lower and t not in lx.ambiguous_lower)):
                     ok = True
-                elif is_title and t[:1].isalpha() and t.lower() not in lx.common_words and len(t) > 2 and (lw not in ("heer", "juf", "collega", "oom", "tante")):
-                    ok = True
+                if ok and nl[k] and lw not in SIGNATURE_CUES:
+                    ok = False  # "Geachte medewerker,\nHierbij": a new line is no name after a cue
+
                 if ok and (is_title or k > j or _cap(t) or self._lower_name(t)):
                     for m in range(j, k + 1):
                         forced[m] = True
