@@ -24,6 +24,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
+
+# These fits are small (hundreds to a few thousand labelled texts): BLAS threads only add
+# overhead, and on a busy machine OpenBLAS' spinning threads made them 20-50x slower.
+_ONE_THREAD = dict(limits=1, user_api="blas")
 
 
 def _tfidf(**kw) -> TfidfVectorizer:
@@ -44,6 +49,10 @@ class TfidfBaseline:
         self.seed = seed
 
     def fit(self, texts: Sequence[str], y: Sequence[str]) -> "TfidfBaseline":
+        with threadpool_limits(**_ONE_THREAD):
+            return self._fit(texts, y)
+
+    def _fit(self, texts, y) -> "TfidfBaseline":
         self.vectorizer_ = _tfidf()
         X = self.vectorizer_.fit_transform([str(t) for t in texts])
         self.classes_ = np.array(sorted(set(map(str, y))), dtype=object)
@@ -145,6 +154,10 @@ class LabelInformedAssigner:
         return model.predict(self._features(vec, mapping, texts, W, tw)).astype(object)
 
     def fit(self, texts: Sequence[str], doc_topics, y: Sequence[str]) -> "LabelInformedAssigner":
+        with threadpool_limits(**_ONE_THREAD):
+            return self._fit(texts, doc_topics, y)
+
+    def _fit(self, texts, doc_topics, y) -> "LabelInformedAssigner":
         texts = [str(t) for t in texts]
         W = np.asarray(doc_topics, dtype=float)
         y = np.asarray([str(v) for v in y], dtype=object)
