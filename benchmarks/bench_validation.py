@@ -106,6 +106,9 @@ def main() -> int:
           f"model accuracy {m['accuracy']:.3f} [{m['accuracy_ci'][0]:.3f}, {m['accuracy_ci'][1]:.3f}], "
           f"macro-F1 {m['macro_f1']:.3f} [{m['macro_f1_ci'][0]:.3f}, {m['macro_f1_ci'][1]:.3f}], kappa {m['kappa']:.3f}; "
           f"gate {'passed' if rep.gate.passed else 'failed'}")
+    h = rep.heldout
+    print(f"  its held-out table (train {h['n_train']}, test {h['n_test']}): "
+          + ", ".join(f"{k} macro-F1 {h[k]['macro_f1']:.3f}" for k in ("model", "label_informed", "baseline") if k in h))
     return 0
 
 
