@@ -177,7 +177,43 @@ def main() -> None:
     if args.conll:
         from signalen_lib.privacy.evaluate import eval_conll
 
-        print("conll:", json.dumps(eval_conll(args.conll, ours["masker"])))
+        print("conll signalen:", json.dumps(eval_conll(args.conll, ours["masker"])))
+        if not args.no_deduce:
+            print("conll DEDUCE:", json.dumps(deduce_conll(args.conll, settings.cache_dir / "deduce")))
+
+
+def deduce_conll(path: Path, cache_dir: Path) -> dict:
+    """The same token-level figures for DEDUCE alone (any DEDUCE annotation counts as masked;
+    its person annotations count as PER)."""
+    import deduce
+
+    from signalen_lib.privacy.evaluate import read_conll
+
+    d = deduce.Deduce(cache_path=cache_dir)
+    sents = list(read_conll(path))
+    per_cov = per_tot = o_m = o_tot = tp = pred = 0
+    t0 = time.perf_counter()
+    for s in sents:
+        text = " ".join(t for t, _ in s)
+        anns = [(a.start_char, a.end_char, a.tag) for a in d.deidentify(text).annotations]
+        pos = 0
+        for tok, gold in s:
+            a, b = pos, pos + len(tok)
+            pos = b + 1
+            hit = [tag for (x, y, tag) in anns if x < b and a < y]
+            is_per = any(("persoon" in tag or "patient" in tag) for tag in hit)
+            if gold == "PER":
+                per_tot += 1
+                per_cov += bool(hit)
+                tp += is_per
+            elif gold == "O":
+                o_tot += 1
+                o_m += bool(hit)
+            pred += is_per
+    sec = time.perf_counter() - t0
+    return {"per_recall": round(per_cov / per_tot, 4), "o_masked": round(o_m / o_tot, 5),
+            "PER_precision": round(tp / pred, 4) if pred else 0.0, "PER_recall": round(tp / per_tot, 4),
+            "texts_per_second": round(len(sents) / sec, 1)}
 
 
 if __name__ == "__main__":

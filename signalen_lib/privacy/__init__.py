@@ -1,7 +1,33 @@
-"""Masking personal data in Dutch signals (presidio-analyzer, offline, Dutch recognizers).
+"""Masking personal data in Dutch signals (presidio-analyzer, fully offline).
 
-Public API (used by ingest): :func:`get_masker` → :class:`Masker` with ``mask(text) -> MaskResult``
-and ``mask_many(texts) -> (masked texts, findings per text)``; :class:`Finding`.
+Public API (used by ingest)::
+
+    from signalen_lib.privacy import get_masker
+    masker = get_masker(settings)              # built once per process (~1-4 s)
+    res = masker.mask(text)                    # MaskResult(text, findings); None/"" pass through
+    masked, findings = masker.mask_many(texts) # batch path (spaCy pipe, batch casing evidence)
+
+``Finding(entity_type, start, end, score, recognizer, original)``; ``original`` holds the personal
+data and belongs in the restricted zone only (table ``pii_findings``, see ``tables.py``).
+
+How it works:
+
+- ``nlp.py``: presidio NlpEngine on ``spacy.blank("nl")`` plus a component that sets lemmas to the
+  lower-cased token, so presidio's lemma-based context enhancement works for Dutch context words.
+- ``recognizers.py``: pattern recognizers with checksums and context words for BSN (11-proef),
+  TELEFOON, EMAIL (suffix check with tldextract's bundled snapshot, never fetched), IBAN (mod 97),
+  POSTCODE, KENTEKEN (side codes), GEBOORTEDATUM (needs a birth context), ZAAKNUMMER; token
+  recognizers for ADRES (DEDUCE's street list or a street word + house number) and names.
+- ``names.py``: person names from DEDUCE's raw first-name/surname lists (read directly: no
+  90-second lookup build), titles and forms of address ("mw. Jansen", "dhr de Vries"), initials,
+  interfixes, cues ("tnv", "groet,"), capitalisation, sentence position and the batch's own casing
+  evidence. Unknown mid-sentence proper nouns are masked as PERSOON (privacy first); places and
+  organisations are typed LOCATIE/ORGANISATIE and not masked.
+- ``masker.py``: the recognizers and presidio's context enhancer, overlap resolution, placeholders.
+- ``evaluate.py``: CoNLL-2002 and synthetic-corpus evaluation (``signalen privacy-eval``).
+- ``retention.py``: ``signalen retention [--apply]``; periods from the ingest source register
+  (``SourceSpec.retention_days``), falling back to ``settings.retention_default_days``.
+- ``canary.py``: canary personal data for leak tests.
 """
 from __future__ import annotations
 

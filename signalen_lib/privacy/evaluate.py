@@ -114,7 +114,7 @@ def _read_synthetic_texts(root: Path) -> dict[str, str]:
         texts.update({f"kto:{i}": t for i, t in zip(df["Respondentnummer"], df["Toelichting"])})
     p = root / "klacht" / "klachten_export.xlsx"
     if p.exists():
-        df = pd.read_excel(p, dtype=str).fillna("")
+        df = pd.read_excel(p, dtype=str, engine="openpyxl").fillna("")
         texts.update({f"klacht:{i}": t for i, t in zip(df["Zaaknummer"], df["Omschrijving"])})
     p = root / "terugbelnotitie" / "terugbelnotities.jsonl"
     if p.exists():
