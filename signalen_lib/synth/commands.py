@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
             secs = time.perf_counter() - t0
         except ValueError as exc:
             typer.echo(f"signalen: error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            raise SystemExit(2) from None  # cli.main passes SystemExit codes through
         if as_json:
             typer.echo(json.dumps(summary, indent=2))
             return
