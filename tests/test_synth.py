@@ -367,3 +367,22 @@ def test_same_files_with_one_or_two_worker_processes(tmp_path):
     generate(900, 8, tmp_path / "one", workers=1)
     generate(900, 8, tmp_path / "two", workers=2)
     assert _digest(tmp_path / "one") == _digest(tmp_path / "two")
+
+
+def test_cli_bad_dates_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    import typer
+    from signalen_lib.synth.commands import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.command("noop")
+    def _noop() -> None:
+        pass
+
+    res = CliRunner().invoke(app, ["demo-data", "--n", "10", "--start", "2025-05-01", "--end", "2025-04-01",
+                                   "--out", str(tmp_path / "bad")])
+    assert res.exit_code == 2
+    assert not (tmp_path / "bad" / "ground_truth").exists()
