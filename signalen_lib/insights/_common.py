@@ -54,6 +54,13 @@ def where_clause(
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def analyze(db, *tables: str) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk write (a no-op on DuckDB)."""
+    if db.backend == "postgres":
+        for t in tables:
+            db.execute(f"ANALYZE {_ident(t)}")
+
+
 def to_json_list(value: Any) -> str | None:
     """A list (or a ';'/','/'|' separated string) as a JSON array text; None/empty -> None."""
     items = parse_list(value)

@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
             except ImprovementError as exc:
                 for e in exc.errors:
                     typer.echo(f"signalen: error: {e}", err=True)
-                raise typer.Exit(2)
+                raise SystemExit(2)
         typer.echo(f"imported {len(ids)} improvements: {', '.join(ids)}")
 
     @imp_app.command("list")
@@ -172,9 +172,9 @@ def register(app: typer.Typer) -> None:
         with store:
             try:
                 results = measure_all(store, settings, ids=[id] if id else None, save=save)
-            except KeyError as exc:
+            except (KeyError, ValueError) as exc:
                 typer.echo(f"signalen: error: {exc.args[0]}", err=True)
-                raise typer.Exit(2)
+                raise SystemExit(2)
         if as_json:
             typer.echo(json.dumps([r.to_dict(with_series=True) for r in results], indent=2, default=str, ensure_ascii=False))
             return

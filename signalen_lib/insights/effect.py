@@ -99,7 +99,7 @@ def design_matrix(weeks: pd.Series, start: pd.Timestamp, *, seasonal: bool = Tru
     t = ((w - start).dt.days / 365.25).to_numpy(float)
     cols, names = [np.ones(len(w)), t], ["const", "trend"]
     if seasonal:
-        doy = (w.dt.dayofyear.to_numpy(float) - 1) / 365.25
+        doy = (w.dt.day_of_year.to_numpy(float) - 1) / 365.25
         for k in range(1, harmonics + 1):
             cols += [np.sin(2 * np.pi * k * doy), np.cos(2 * np.pi * k * doy)]
             names += [f"sin{k}", f"cos{k}"]
@@ -478,7 +478,7 @@ def simulate_weekly_series(
     relative ``effect`` from ``start_week`` on. Returns (series, start date)."""
     weeks = pd.date_range(first_week, periods=n_weeks, freq="7D")
     t = np.arange(n_weeks)
-    doy = (weeks.dayofyear.to_numpy(float) - 1) / 365.25
+    doy = (weeks.day_of_year.to_numpy(float) - 1) / 365.25
     phase = rng.uniform(0, 2 * np.pi)
     e = np.zeros(n_weeks)
     e[0] = rng.normal(0, sigma)

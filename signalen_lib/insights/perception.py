@@ -46,6 +46,7 @@ from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
 from ..schema import PERCEPTIONS
+from ._common import analyze
 
 CLASSES = ("klacht", "neutraal", "compliment")  # fixed order of predict_proba's columns
 DEFAULT_SCORE_BINS: tuple[tuple[int, int, str], ...] = ((0, 5, "klacht"), (6, 7, "neutraal"), (8, 10, "compliment"))
@@ -407,6 +408,7 @@ def assign_perception(
              fitted.n_labelled_, json.dumps(summary.get("evaluation", {})), json.dumps(fitted.describe_priors()),
              str(path) if path else None],
         )
+    analyze(db, "signal_perception")
     return summary
 
 
