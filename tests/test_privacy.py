@@ -42,6 +42,9 @@ def types(masker, text: str) -> list[str]:
     ("Hoogachtend,\nT.R.W. Verspuij\nC.P. Nonnerstraat 5", "T.R.W. Verspuij"),
     ("behandelaar middag - Mw. M. Blauw.", "M. Blauw"),
     ("Ik sprak met Van der Kleijn.", "Van der Kleijn"),
+    ("graag terugbellen tnv mw Den Bij / mail volgt", "Den Bij"),
+    ("verzoek tb, tnv dhr. Van Groep / BSN volgt", "Van Groep"),
+    ("Naam bewoner: Lorraine op de Niekerk.", "Lorraine op de Niekerk"),
 ])
 def test_person_names_are_masked(masker, text, original):
     res = masker.mask(text)

@@ -181,13 +181,14 @@ class NameTagger:
                 # skip interfixes / initials, then take one or two name-like tokens
                 k = j
                 address = lw in ADDRESS_FORMS
-                while k < n and ((address and words[k].lower() in INTERFIX_TOKENS) or _INITIALS.match(words[k])):
+                while k < n and ((address and self._name_interfix(words, k)) or _INITIALS.match(words[k])):
                     k += 1
                 if k >= n:
                     continue
                 t = words[k]
                 ok = False
-                if _strip_dot(t).lower() in TITLES or t.lower() in NAME_CUES or t.lower().split("-")[0] in ORG_WORDS:
+                if _strip_dot(t).lower() in ADDRESS_FORMS or t.lower() in NAME_CUES or (
+                        not address and t.lower().split("-")[0] in ORG_WORDS):
                     continue  # "Klt Mw belt": a title or cue is not the name
                 if _cap(t) and not (t.lower() in lx.common_words and not self._in_names(t)):
                     ok = True
@@ -203,7 +204,7 @@ class NameTagger:
                         forced[m] = True
                     # a following surname: "mevrouw fatima el amrani"
                     m = k + 1
-                    while m < n and (words[m].lower() in INTERFIX_TOKENS):
+                    while m < n and self._name_interfix(words, m):
                         m += 1
                     if m < n and m > k + 1 and (_cap(words[m]) or self._lower_name(words[m])):
                         for q in range(k + 1, m + 1):
@@ -255,7 +256,7 @@ class NameTagger:
                     continue
                 # bridge interfixes to a following capitalised token
                 k = j
-                while k < n and words[k] in BRIDGE_TOKENS:
+                while k < n and self._name_interfix(words, k) and (words[k][:1].islower() or words[k] in BRIDGE_TOKENS):
                     k += 1
                 if (
                     k > j and k < n and _cap(words[k]) and not initial[k]
@@ -305,6 +306,15 @@ class NameTagger:
                 spans.append(NameSpan(i, i + 1, "ORGANISATIE", 0.4, "acronym"))
         spans.sort(key=lambda sp: sp.start)
         return spans
+
+    @staticmethod
+    def _name_interfix(words: Sequence[str], k: int) -> bool:
+        """An interfix inside a name: "van", "de", "ter", ...; "op"/"in"/"aan"/"bij"/"uit" only
+        in front of an article ("op de Niekerk", "in 't Veld")."""
+        low = words[k].lower()
+        if low in BRIDGE_TOKENS or low in ("el", "al", "ben", "bin", "het", "te"):
+            return True
+        return low in ("op", "in", "aan", "bij", "uit") and k + 1 < len(words) and words[k + 1].lower() in ("de", "den", "het", "'t", "t", "der")
 
     def _interfix_surname(self, w: str) -> bool:
         return w in self.lex.interfix_surnames
