@@ -46,19 +46,24 @@ def test_notebook_is_committed_without_outputs_and_has_typed_parameters():
 
 @pytest.mark.slow
 def test_gate_stops_papermill_run_with_a_bad_model_and_passes_a_good_one(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     import papermill as pm
 
-    cfg, settings = _setup(tmp_path / "bad", accuracy=0.3)
+    bad_cfg, bad = _setup(tmp_path / "bad", accuracy=0.3)
+    good_cfg, good = _setup(tmp_path / "good", accuracy=0.95)
     out = tmp_path / "bad.ipynb"
-    with pytest.raises(pm.PapermillExecutionError) as err:
-        _run(cfg, out, "bad")
+    with ThreadPoolExecutor(2) as pool:  # two kernels side by side: half the wall time
+        f_bad = pool.submit(_run, bad_cfg, out, "bad")
+        f_good = pool.submit(_run, good_cfg, tmp_path / "good.ipynb", "good")
+        with pytest.raises(pm.PapermillExecutionError) as err:
+            f_bad.result()
+        f_good.result()  # a good model passes the gate: no exception
     assert err.value.ename == "QualityGateFailed"
     executed = out.read_text()
     assert 'data-passed=\\"false\\"' in executed and "NIET gehaald" in executed  # the red banner was shown first
-    assert json.loads((settings.runs_dir / "bad" / "validation" / "metrics.json").read_text())["gate"]["passed"] is False
+    assert json.loads((bad.runs_dir / "bad" / "validation" / "metrics.json").read_text())["gate"]["passed"] is False
 
-    cfg, settings = _setup(tmp_path / "good", accuracy=0.95)
-    _run(cfg, tmp_path / "good.ipynb", "good")
-    meta = json.loads((settings.runs_dir / "good" / "validation" / "metrics.json").read_text())
+    meta = json.loads((good.runs_dir / "good" / "validation" / "metrics.json").read_text())
     assert meta["gate"]["passed"] is True and meta["metrics"]["macro_f1"] >= 0.7
-    assert (settings.runs_dir / "good" / "validation" / "f1_per_category.svg").exists()
+    assert (good.runs_dir / "good" / "validation" / "f1_per_category.svg").exists()
