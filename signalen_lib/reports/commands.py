@@ -126,8 +126,11 @@ def runs_cmd(
             cols = ["run_id", "kind", "status", "started_at", "finished_at", "failed_step", "failed_cell", "error"]
         status = pipeline_status(store, tz=settings.timezone)
     if len(df):
-        with __import__("pandas").option_context("display.width", 200, "display.max_colwidth", 60):
-            _echo(df[cols].to_string(index=False))
+        df = df[cols].copy()
+        if "error" in df:
+            df["error"] = df["error"].astype("string").str.slice(0, 90)
+        df = df.rename(columns={"started_at": "started_at (UTC)", "finished_at": "finished_at (UTC)"})
+        _echo(df.to_string(index=False))
     else:
         _echo("(no runs)")
     _echo(status["notice"])

@@ -283,6 +283,15 @@ def _record_finish(settings: Settings, result: RunResult) -> None:
 
 
 # ---- execution -----------------------------------------------------------------------------
+def _quiet_papermill() -> None:
+    """papermill warns about parameter comments it cannot parse and then about "unknown" parameters
+    that the cell does declare (see :func:`_declared`): noise on every nightly run."""
+    import logging
+
+    for name in ("papermill", "papermill.translators"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _declared(notebook: Path) -> set[str]:
     """Names the notebook's ``parameters`` cell declares: papermill's inspection, plus the
     top-level assignments of that cell (papermill 2.7 silently drops a parameter whose trailing
@@ -292,6 +301,7 @@ def _declared(notebook: Path) -> set[str]:
     import nbformat
     import papermill as pm
 
+    _quiet_papermill()
     try:
         names = set(pm.inspect_notebook(str(notebook)))
     except ValueError:  # e.g. no kernelspec in the notebook's metadata
