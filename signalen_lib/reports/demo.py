@@ -163,31 +163,17 @@ def run_demo(settings: Settings, *, n: int, seed: int = 42, config_path=None, re
     return 0
 
 
-def _serve_available() -> bool:
-    import importlib
-
-    import typer
-
-    try:
-        mod = importlib.import_module("signalen_lib.dashboard.commands")
-    except ImportError:
-        return False
-    scratch = typer.Typer()
-    mod.register(scratch)
-    return any((c.name or (c.callback.__name__ if c.callback else "")) == "serve" for c in scratch.registered_commands)
-
-
 def serve_dashboard(settings: Settings, *, config_path=None, echo: Echo = print) -> int:
-    """Start ``signalen serve`` (the dashboard part's command) if it exists; otherwise say how."""
+    """Serve the dashboard in the foreground (``signalen_lib.dashboard.serve.serve``, what
+    ``signalen serve`` runs) if that part is installed; otherwise say how to start it."""
     url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
-    if not _serve_available():
+    try:
+        from ..dashboard.serve import serve
+    except ImportError:
         echo(f"Dashboard: start it with `signalen serve` (or `make dashboard`), then open {url}")
         return 0
-    from .. import cli
-
     echo(f"== dashboard op {url} (Ctrl-C stopt)")
-    args = ["serve"] + (["--config", str(Path(config_path))] if config_path else [])
-    return cli.main(args)
+    return serve(settings)
 
 
 # ---- deliveries: the synthetic exports cut into monthly/daily files (e2e test, benchmark) ----------
