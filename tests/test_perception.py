@@ -212,3 +212,16 @@ def test_small_selection_is_suppressed(store, settings):
                                                               "perception": "compliment", "prob": 0.99}))
     wall = best_compliments(store, cluster="Stadsbeheer", settings=settings)
     assert wall.empty and wall.attrs["suppressed"]
+
+
+def test_assign_perception_reads_the_labels_table(store, settings):
+    df = _corpus(n_per=30)
+    _insert(store, df)
+    if not store.shared.table_exists("labels"):
+        pytest.skip("the validation part's labels table is not there")
+    sub = df.iloc[::5]
+    lab = pd.DataFrame({"signal_id": sub["signal_id"], "labeller": "a", "category": "overig", "rank": 1,
+                        "perception": sub["truth"]})
+    store.shared.insert_df("labels", lab)
+    summary = assign_perception(store, settings, model=PerceptionClassifier(min_df=1), evaluate=False)
+    assert summary["n_labelled"] == len(sub)

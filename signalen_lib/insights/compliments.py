@@ -5,7 +5,7 @@ most public place a text can go, so :func:`residual_pii` is a deliberately stric
 that works independently of the masking step. A text is rejected when it has:
 
 * a phone-number-like digit run (7+ digits, with or without separators; 14010 is fine), a
-  postcode, an e-mail address, an IBAN, a date like 12-03-1980, or a house number after a
+  postcode, an e-mail address, an IBAN, a licence plate, a date like 12-03-1980, or a house number after a
   street-like word or "nummer";
 * a form of address followed by a word that is not a function word ("mw. Jansen",
   "meneer pietersen", "dhr K."), or initials ("J. de Vries");
@@ -34,6 +34,7 @@ _PHONE = re.compile(r"(?<!\d)(?:\+|00)?\d(?:[\s.\-/()]{0,2}\d){6,}(?!\d)")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?[A-Z]{2}\b|\b[1-9]\d{3}[a-z]{2}\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b[\w.+-]+\s?\(at\)\s?[\w-]+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}\s?\d", re.I)
+_PLATE = re.compile(r"\b(?=[A-Z0-9-]{6,8}\b)(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,3}-[A-Z0-9]{1,3}-[A-Z0-9]{1,3}\b", re.I)
 _DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 _STREET_NO = re.compile(
     r"\b[\wÀ-ÿ'-]*(?:straat|laan|weg|plein|singel|kade|dijk|gracht|dreef|hof|steeg|pad|plaats|baan|boulevard|"
@@ -116,7 +117,7 @@ def residual_pii(text: str, extra_allowed: Sequence[str] = ()) -> list[str]:
     text = str(text or "")
     reasons: list[str] = []
     body = _PLACEHOLDER.sub(" ", text)
-    for name, rx in (("email", _EMAIL), ("iban", _IBAN), ("postcode", _POSTCODE), ("date", _DATE),
+    for name, rx in (("email", _EMAIL), ("iban", _IBAN), ("licence plate", _PLATE), ("postcode", _POSTCODE), ("date", _DATE),
                      ("address", _STREET_NO)):
         m = rx.search(body)
         if m:
