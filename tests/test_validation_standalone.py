@@ -75,3 +75,26 @@ def test_workbench_matches_or_beats_the_baseline_on_sib200(real_data):
     settings = load_config(None, n_topics=15)
     r = validate_texts(texts, labels, train_fraction=0.5, seed=0, settings=settings, n_boot=0)
     assert r["workbench"]["macro_f1"] >= r["baseline"]["macro_f1"]
+
+
+def test_labels_commands_and_store_mode_validate_exit_codes(tmp_path, capsys):
+    from signalen_lib.config import load_config
+    from signalen_lib.validation._testing import make_demo_store
+
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "data"), "reports_dir": str(tmp_path / "reports")}))
+    sig = make_demo_store(load_config(cfg), n=120, seed=6, model_accuracy=0.3)
+    code, out = _run_cli(["labels", "sample", "--n", "40", "--seed", "1", "--config", str(cfg)])
+    assert code == 0 and "40 texts" in out
+    good = tmp_path / "labels.csv"
+    sig.rename(columns={"true_category": "category"})[["signal_id", "category"]].iloc[:80].assign(labeller="anna").to_csv(good, index=False)
+    code, out = _run_cli(["labels", "import", str(good), "--config", str(cfg)])
+    assert code == 0 and "80 texts" in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("signal_id,category\nkto:0,geen_categorie\n", encoding="utf-8")
+    code, _ = _run_cli(["labels", "import", str(bad), "--config", str(cfg)])
+    assert code == 2 and "bad.csv, line 2, field 'category'" in capsys.readouterr().err
+    code, out = _run_cli(["labels", "export", str(tmp_path / "out.csv"), "--config", str(cfg)])
+    assert code == 0 and len((tmp_path / "out.csv").read_text().splitlines()) == 81
+    code, out = _run_cli(["validate", "--json", "--config", str(cfg)])  # a bad model: the gate fails, exit 1
+    assert code == 1 and json.loads(out.strip().splitlines()[-1])["gate"]["passed"] is False
