@@ -52,6 +52,7 @@ def test_filters_change_the_numbers(app):
     afval = app.total(app.filters)
     assert 0 < afval < total
     assert app.filters.categories == ("afval",)
+    app._render_view(1)  # the trends view is built when first shown
     assert "afval" in [o[1] for o in app.w_trend_cat.options] and app.w_trend_cat.value == "afval"
     # subcategory becomes available for one category and narrows further
     sub = [v for _, v in app.w_sub.options if v][0]
@@ -113,19 +114,20 @@ def test_no_store_gives_a_dutch_message(settings_factory):
 
 
 def test_voila_is_locked_down_and_culls(demo_settings, tmp_path):
-    from signalen_lib.dashboard.serve import voila_args, voila_env
+    from signalen_lib.dashboard.serve import voila_args, voila_config, voila_env
 
-    args = voila_args(demo_settings, port=9999, pool_size=3, cull_idle_timeout=120, cull_interval=30)
-    assert args[0].endswith("notebooks/dashboard")
-    assert "--no-browser" in args and "--Voila.port=9999" in args and "--Voila.port_retries=0" in args
-    assert "--VoilaConfiguration.file_allowlist=[]" in args
-    assert "--MappingKernelManager.cull_idle_timeout=120" in args and "--MappingKernelManager.cull_interval=30" in args
-    assert "--VoilaConfiguration.preheat_kernel=True" in args
-    pools = json.loads([a for a in args if a.startswith("--VoilaKernelManager.kernel_pools_config=")][0].split("=", 1)[1])
-    assert pools["default"]["pool_size"] == 3
+    args = voila_args(demo_settings, port=9999)
+    assert args[0].endswith("notebooks/dashboard") and "--no-browser" in args and "--Voila.port=9999" in args
+    conf = voila_config(demo_settings, port=9999, pool_size=3, cull_idle_timeout=120, cull_interval=30)
+    assert conf["Voila"]["port_retries"] == 0 and conf["Voila"]["ip"] == "127.0.0.1"
+    vc = conf["VoilaConfiguration"]
+    assert vc["file_allowlist"] == [] and vc["file_denylist"] == [".*"] and vc["strip_sources"] is True
+    assert vc["preheat_kernel"] is True and conf["VoilaKernelManager"]["kernel_pools_config"]["default"]["pool_size"] == 3
+    mkm = conf["MappingKernelManager"]
+    assert mkm["cull_idle_timeout"] == 120 and mkm["cull_interval"] == 30 and mkm["cull_connected"] is False
     env = voila_env(demo_settings, tmp_path / "settings.yaml")
     template = (tmp_path / "jupyter_data" / "voila" / "templates" / "signalen" / "index.html.j2").read_text()
-    assert "cdn." not in template and "<link rel=\"stylesheet\" href=\"http" not in template
+    assert "cdn." not in template and '<link rel="stylesheet" href="http' not in template
     from signalen_lib.config import load_config
 
     assert load_config(env["SIGNALEN_CONFIG"]).data_dir == demo_settings.data_dir

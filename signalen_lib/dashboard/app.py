@@ -125,47 +125,21 @@ class Dashboard(W.VBox):
             W.HBox([self.w_cluster, self.w_afdeling, self.w_wijk, self.w_buurt, self.w_perception]),
             W.HBox([self.w_categories, W.VBox([self.w_sub, self.w_reset]), self.w_status]),
         ])
-        # ---- views
+        # ---- views. Only the Overzicht's widgets exist at start: every widget is a model the page
+        # must fetch and build before it shows anything, so the other views are built when opened.
         self.v = {}
         self.v["overzicht_kpis"] = W.HTML()
         self.v["overzicht_volume"] = charts.ChartBox("volume")
         self.v["overzicht_kpi"] = charts.ChartBox("kpi")
         self.v["overzicht_change"] = W.HTML()
         self.v["overzicht_change_chart"] = charts.ChartBox("change")
-        self.w_trend_cat = W.Dropdown(options=[(d.cat_name(c), c) for c in cats], description="Categorie",
-                                      layout=W.Layout(width="320px"), style=style)
-        self.w_trend_cat.add_class("signalen-trend-category")
-        self.w_trend_cat.observe(lambda _: self._render_view(1), names="value")
-        self.v["trend"] = charts.ChartBox("trend")
-        self.v["alerts"] = W.HTML()
-        self.v["alerts_chart"] = charts.ChartBox("alert")
-        self.w_map_measure = W.ToggleButtons(options=[("per 1.000 inwoners", "rate"), ("ontevredenheid", "dissat")],
-                                             value="rate", description="Kleur")
-        self.w_map_measure.add_class("signalen-map-measure")
-        self.w_map_measure.observe(lambda _: self._render_view(3), names="value")
-        self.v["map"] = charts.ChartBox("map")
-        self.v["attribution"] = W.HTML(f"<div class='signalen-note signalen-attribution'>{_esc(charts.ATTRIBUTION)}</div>")
-        self.v["heatmap"] = charts.ChartBox("heatmap")
-        self.v["examples"] = W.HTML()
-        self.w_prev = W.Button(description="‹ Vorige", layout=W.Layout(width="100px"))
-        self.w_next = W.Button(description="Volgende ›", layout=W.Layout(width="100px"))
-        self.w_prev.add_class("signalen-prev")
-        self.w_next.add_class("signalen-next")
-        self.w_pageinfo = W.HTML()
-        self.w_prev.on_click(lambda _: self._goto_page(self._page - 1))
-        self.w_next.on_click(lambda _: self._goto_page(self._page + 1))
-        self.v["compliments"] = W.HTML()
-        self.v["model"] = W.HTML()
-        tabs = [
-            W.VBox([self.v["overzicht_kpis"], self.v["overzicht_volume"], self.v["overzicht_kpi"], self.v["overzicht_change"],
-                    self.v["overzicht_change_chart"]]),
-            W.VBox([self.w_trend_cat, self.v["trend"]]),
-            W.VBox([self.v["alerts"], self.v["alerts_chart"]]),
-            W.VBox([self.w_map_measure, self.v["map"], self.v["attribution"], self.v["heatmap"]]),
-            W.VBox([W.HBox([self.w_prev, self.w_pageinfo, self.w_next]), self.v["examples"]]),
-            W.VBox([self.v["compliments"]]),
-            W.VBox([self.v["model"]]),
-        ]
+        self._cats = cats
+        self._trend_default = cats[0] if cats else None
+        self._built = {0}
+        tabs = [W.VBox([self.v["overzicht_kpis"], self.v["overzicht_volume"], self.v["overzicht_kpi"],
+                        self.v["overzicht_change"], self.v["overzicht_change_chart"]])]
+        tabs += [W.VBox() for _ in VIEWS[1:]]
+        self._tab_boxes = tabs
         self.tabs = W.Tab(children=tabs, titles=VIEWS)
         self.tabs.add_class("signalen-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -174,6 +148,51 @@ class Dashboard(W.VBox):
         self.add_class("signalen-app")
         self.filters = self._read_filters()
         self.refresh()
+
+    def _build_view(self, idx: int) -> None:
+        """Create a view's widgets the first time it is shown."""
+        if idx in self._built:
+            return
+        d = self.data
+        style = {"description_width": "70px"}
+        if idx == 1:
+            self.w_trend_cat = W.Dropdown(options=[(d.cat_name(c), c) for c in self._cats], value=self._trend_default,
+                                          description="Categorie", layout=W.Layout(width="320px"), style=style)
+            self.w_trend_cat.add_class("signalen-trend-category")
+            self.w_trend_cat.observe(lambda _: self._render_view(1), names="value")
+            self.v["trend"] = charts.ChartBox("trend")
+            children = [self.w_trend_cat, self.v["trend"]]
+        elif idx == 2:
+            self.v["alerts"] = W.HTML()
+            self.v["alerts_chart"] = charts.ChartBox("alert")
+            children = [self.v["alerts"], self.v["alerts_chart"]]
+        elif idx == 3:
+            self.w_map_measure = W.ToggleButtons(options=[("per 1.000 inwoners", "rate"), ("ontevredenheid", "dissat")],
+                                                 value="rate", description="Kleur")
+            self.w_map_measure.add_class("signalen-map-measure")
+            self.w_map_measure.observe(lambda _: self._render_view(3), names="value")
+            self.v["map"] = charts.ChartBox("map")
+            self.v["attribution"] = W.HTML(f"<div class='signalen-note signalen-attribution'>{_esc(charts.ATTRIBUTION)}</div>")
+            self.v["heatmap"] = charts.ChartBox("heatmap")
+            children = [self.w_map_measure, self.v["map"], self.v["attribution"], self.v["heatmap"]]
+        elif idx == 4:
+            self.v["examples"] = W.HTML()
+            self.w_prev = W.Button(description="‹ Vorige", layout=W.Layout(width="100px"))
+            self.w_next = W.Button(description="Volgende ›", layout=W.Layout(width="100px"))
+            self.w_prev.add_class("signalen-prev")
+            self.w_next.add_class("signalen-next")
+            self.w_pageinfo = W.HTML()
+            self.w_prev.on_click(lambda _: self._goto_page(self._page - 1))
+            self.w_next.on_click(lambda _: self._goto_page(self._page + 1))
+            children = [W.HBox([self.w_prev, self.w_pageinfo, self.w_next]), self.v["examples"]]
+        elif idx == 5:
+            self.v["compliments"] = W.HTML()
+            children = [self.v["compliments"]]
+        else:
+            self.v["model"] = W.HTML()
+            children = [self.v["model"]]
+        self._tab_boxes[idx].children = children
+        self._built.add(idx)
 
     # ---- filters -----------------------------------------------------------------------
     def _read_filters(self) -> Filters:
@@ -219,7 +238,9 @@ class Dashboard(W.VBox):
                 if len(cats) == 1:
                     self._set_options(self.w_sub, _opts(d.distinct("subcategory", "category = ?", [cats[0]]), d.sub_name))
                     self.w_sub.disabled = False
-                    self.w_trend_cat.value = cats[0]
+                    self._trend_default = cats[0]
+                    if 1 in self._built:
+                        self.w_trend_cat.value = cats[0]
                 else:
                     self._set_options(self.w_sub, _opts([]))
                     self.w_sub.disabled = True
@@ -286,6 +307,7 @@ class Dashboard(W.VBox):
             f"weergave {self.renders} ({seconds:.2f} s)</span>")
 
     def _render_view(self, idx: int) -> None:
+        self._build_view(idx)
         [self._overzicht, self._trends, self._signalering, self._wijken, self._voorbeelden,
          self._complimenten, self._model][idx]()
         self._dirty.discard(idx)
@@ -295,6 +317,9 @@ class Dashboard(W.VBox):
         return _fmt_int(n) if n >= self.k else f"minder dan {self.k}"
 
     def total(self, f: Filters) -> int:
+        cached = getattr(self, "_total_cache", None)
+        if cached is not None and cached[0] == f:
+            return cached[1]
         where, params = f.where()
         return int(self.data.q(f"SELECT COALESCE(sum(n), 0) AS n FROM agg WHERE {where}", params)["n"].iloc[0])
 
@@ -309,45 +334,60 @@ class Dashboard(W.VBox):
     # ---- Overzicht ---------------------------------------------------------------------
     def _overzicht(self) -> None:
         d, f, k = self.data, self.filters, self.k
-        where, params = f.where()
-        tot = d.q(f"""SELECT COALESCE(sum(n),0) n, COALESCE(sum(n_scored),0) s, COALESCE(sum(n_dissatisfied),0) dis,
-                      COALESCE(sum(CASE WHEN perception='compliment' THEN n ELSE 0 END),0) c FROM agg WHERE {where}""", params).iloc[0]
-        pw, pp = f.previous().where()
-        prev_n = int(d.q(f"SELECT COALESCE(sum(n),0) n FROM agg WHERE {pw}", pp)["n"].iloc[0])
-        share = tot.dis / tot.s if tot.s >= k else None
-        target, base_share = self._kpi_target(f)
-        n = int(tot.n)
+        level, namer = self._group_level()
+        start, end = f.start or d.first_day, f.end or d.last_day
+        length = (end - start).days + 1
+        prev_start, base_start = start - timedelta(days=length), start - timedelta(days=365)
+        # one scan of the aggregates: per day and category over the period, the period before and
+        # the KPI baseline year; everything below is computed from this small frame
+        where, params = f.where(start=min(prev_start, base_start), end=end)
+        daily = d.q(f"""SELECT day, {level} AS c, sum(n) AS n, sum(n_scored) AS s, sum(n_dissatisfied) AS dis,
+                               sum(CASE WHEN perception = 'compliment' THEN n ELSE 0 END) AS comp
+                        FROM agg WHERE {where} GROUP BY 1, 2""", params)
+        daily["day"] = pd.to_datetime(daily["day"])
+        ts = lambda x: pd.Timestamp(x)  # noqa: E731
+        cur = daily[(daily["day"] >= ts(start)) & (daily["day"] <= ts(end))]
+        prv = daily[(daily["day"] >= ts(prev_start)) & (daily["day"] < ts(start))]
+        base = daily[(daily["day"] >= ts(base_start)) & (daily["day"] < ts(start))]
+        n, n_s, n_dis, n_comp = (int(cur[c].sum()) for c in ("n", "s", "dis", "comp"))
+        prev_n = int(prv["n"].sum())
+        self._total_cache = (f, n)
+        share = n_dis / n_s if n_s >= k else None
+        target = base_share = None
+        if int(base["s"].sum()) >= k:
+            base_share = float(base["dis"].sum() / base["s"].sum())
+            target = base_share * (1 + self.settings.kpi_target_change)
         change = f"{(n - prev_n) / prev_n * 100:+.0f}% t.o.v. vorige periode" if prev_n >= k and n >= k else ""
         cards = [
             ("Signalen", self._count_label(n), change),
             ("Ontevreden (KTO 0–6)", _fmt_pct(share) if share is not None else f"minder dan {k} scores",
              f"doel {_fmt_pct(target)} (basis {_fmt_pct(base_share)})" if target is not None else "geen doel: te weinig basisgegevens"),
-            ("Complimenten", self._count_label(int(tot.c)), ""),
+            ("Complimenten", self._count_label(n_comp), ""),
         ]
         self.v["overzicht_kpis"].value = "<div class='signalen-kpis'>" + "".join(
             f"<div class='signalen-kpi'><div class='l'>{_esc(l)}</div><div class='v'>{_esc(v)}</div>"
-            f"<div class='l'>{_esc(s)}</div></div>" for l, v, s in cards) + "</div>"
-        # volume over time, selected categories stacked (else the 8 largest + rest)
-        days = (f.end - f.start).days + 1 if f.start and f.end else 9999
-        grain = "day" if days <= 92 else ("week" if days <= 800 else "month")
-        level, namer = self._group_level()
-        if f.categories and level == "category":
-            keep = list(f.categories)
-        else:
-            top = d.q(f"SELECT {level} AS c, sum(n) n FROM agg WHERE {where} GROUP BY 1 ORDER BY 2 DESC LIMIT 8", params)
-            keep = list(top["c"])
-        vol = d.q(f"""SELECT date_trunc('{grain}', day) AS t, {level} AS c, sum(n) AS n FROM agg WHERE {where}
-                      GROUP BY 1, 2""", params)
-        if len(vol):
-            vol["categorie"] = [namer(c) if c in keep else "andere categorieën" for c in vol["c"]]
+            f"<div class='l'>{_esc(s_)}</div></div>" for l, v, s_ in cards) + "</div>"
+        # volume over time, selected categories stacked (else the 8 largest + the rest)
+        grain = "day" if length <= 92 else ("week" if length <= 800 else "month")
+        by_c = cur.groupby("c")["n"].sum().sort_values(ascending=False)
+        keep = list(f.categories) if (f.categories and level == "category") else list(by_c.index[:8])
+        if len(cur):
+            t = cur["day"]
+            if grain == "week":
+                t = t - pd.to_timedelta(t.dt.dayofweek, unit="D")
+            elif grain == "month":
+                t = t.dt.to_period("M").dt.start_time
+            vol = pd.DataFrame({"t": t, "categorie": [namer(c) if c in keep else "andere categorieën" for c in cur["c"]],
+                                "n": cur["n"]})
             vol = vol.groupby(["t", "categorie"], as_index=False)["n"].sum()
             vol = vol[vol["n"] >= k]
+        else:
+            vol = pd.DataFrame()
         self.v["overzicht_volume"].show(
             charts.volume_chart(vol, grain) if len(vol) else None,
             f"Volume per {dict(day='dag', week='week', month='maand')[grain]}", self._suppressed_note())
-        # KPI over time
-        kpi = d.q(f"""SELECT date_trunc('month', day) AS t, sum(n_scored) s, sum(n_dissatisfied) dis FROM agg
-                      WHERE {where} GROUP BY 1 ORDER BY 1""", params)
+        # KPI per month
+        kpi = cur.assign(t=cur["day"].dt.to_period("M").dt.start_time).groupby("t", as_index=False)[["s", "dis"]].sum()
         kpi = kpi[kpi["s"] >= k]
         kpi = kpi.assign(aandeel=kpi["dis"] / kpi["s"])[["t", "aandeel"]]
         self.v["overzicht_kpi"].show(
@@ -355,47 +395,35 @@ class Dashboard(W.VBox):
             "Aandeel ontevreden KTO-scores (0–6) per maand, met doel",
             f"Doel: {abs(self.settings.kpi_target_change) * 100:.0f}% minder ontevreden dan in het jaar vóór de periode. "
             + self._suppressed_note())
-        # rising / falling vs previous period
-        cur = d.q(f"SELECT {level} AS c, sum(n) n FROM agg WHERE {where} GROUP BY 1", params)
-        prv = d.q(f"SELECT {level} AS c, sum(n) n FROM agg WHERE {pw} GROUP BY 1", pp)
-        m = cur.merge(prv, on="c", how="outer", suffixes=("_nu", "_vorige")).fillna(0)
+        # rising / falling vs the previous period of equal length
+        m = pd.concat([cur.groupby("c")["n"].sum().rename("n_nu"), prv.groupby("c")["n"].sum().rename("n_vorige")],
+                      axis=1).fillna(0).reset_index().rename(columns={"index": "c"})
         m = m[(m["n_nu"] >= k) & (m["n_vorige"] >= k)]  # both cells must be large enough to compare
         m = m.assign(verschil=(m["n_nu"] - m["n_vorige"]).astype(int), categorie=[namer(c) for c in m["c"]])
-        rising = m[m["verschil"] > 0].nlargest(5, "verschil")
-        falling = m[m["verschil"] < 0].nsmallest(5, "verschil")
-        both = pd.concat([rising, falling])
-        tbl = pd.DataFrame({
-            "categorie": both["categorie"], "nu": both["n_nu"].astype(int), "vorige periode": both["n_vorige"].astype(int),
-            "verschil": both["verschil"].map(lambda v: f"{v:+d}"),
-            "in %": [f"{(a - b) / b * 100:+.0f}%" for a, b in zip(both["n_nu"], both["n_vorige"])],
-        })
-        chart_df = pd.DataFrame({"categorie": both["categorie"], "verschil": both["verschil"], "nu": both["n_nu"].astype(int),
-                                 "vorige": both["n_vorige"].astype(int)})
+        both = pd.concat([m[m["verschil"] > 0].nlargest(5, "verschil"), m[m["verschil"] < 0].nsmallest(5, "verschil")])
         head = "<h4>Sterkste stijgers en dalers t.o.v. de vorige periode</h4>"
-        if f.start is None:
-            self.v["overzicht_change"].value = head + charts.message_html("Kies een periode om met de vorige te vergelijken.")
-            self.v["overzicht_change_chart"].show(None)
-        elif len(both):
+        if len(both):
+            tbl = pd.DataFrame({
+                "categorie": both["categorie"], "nu": both["n_nu"].astype(int), "vorige periode": both["n_vorige"].astype(int),
+                "verschil": both["verschil"].map(lambda v: f"{v:+d}"),
+                "in %": [f"{(a - b_) / b_ * 100:+.0f}%" for a, b_ in zip(both["n_nu"], both["n_vorige"])],
+            })
+            chart_df = pd.DataFrame({"categorie": both["categorie"], "verschil": both["verschil"],
+                                     "nu": both["n_nu"].astype(int), "vorige": both["n_vorige"].astype(int)})
             self.v["overzicht_change"].value = head + html_table(tbl, ("nu", "vorige periode", "verschil", "in %"),
                                                                  "signalen-table signalen-change")
             self.v["overzicht_change_chart"].show(charts.change_chart(chart_df))
         else:
-            self.v["overzicht_change"].value = head + charts.message_html("Te weinig signalen om perioden te vergelijken.")
+            self.v["overzicht_change"].value = head + charts.message_html(
+                "Te weinig signalen (of geen vorige periode) om perioden te vergelijken.")
             self.v["overzicht_change_chart"].show(None)
-
-    def _kpi_target(self, f: Filters) -> tuple[float | None, float | None]:
-        if f.start is None:
-            return None, None
-        bw, bp = f.where(start=f.start - timedelta(days=365), end=f.start - timedelta(days=1))
-        r = self.data.q(f"SELECT COALESCE(sum(n_scored),0) s, COALESCE(sum(n_dissatisfied),0) dis FROM agg WHERE {bw}", bp).iloc[0]
-        if r.s < self.k:
-            return None, None
-        base = r.dis / r.s
-        return base * (1 + self.settings.kpi_target_change), base
 
     # ---- Trends en seizoen -------------------------------------------------------------
     def _trends(self) -> None:
         d, f, k = self.data, self.filters, self.k
+        if len(f.categories) == 1 and self.w_trend_cat.value != f.categories[0]:
+            self.w_trend_cat.value = f.categories[0]  # observer redraws
+            return
         cat = self.w_trend_cat.value
         if cat is None:
             self.v["trend"].show(None, "Trend en seizoen")

@@ -37,13 +37,20 @@ NL_LOCALE = {
 }
 
 
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT, locale=NL_LOCALE).configure_view(stroke=None)
+CONFIG = {"font": FONT, "locale": NL_LOCALE, "view": {"stroke": None}}
+
+
+def _to_dict(chart: alt.TopLevelMixin) -> dict:
+    # the config is added as a plain dict: chart.configure(...) makes Altair rebuild its schema
+    # lookup tables (hundreds of ms per chart); validation is skipped (the specs are fixed code)
+    out = chart.to_dict(validate=False)
+    out["config"] = {**CONFIG, **out.get("config", {})}
+    return out
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of a chart as the page's renderer (Vega-Lite 5) takes it."""
-    out = _config(chart).to_dict(validate=False)
+    out = _to_dict(chart)
     out["$schema"] = SCHEMA_V5
     out["usermeta"] = {"embedOptions": {"actions": False}}  # no "open in Vega editor" link to the internet
     # large inline values (map geometry) are added after to_dict, which is slow on deep data
@@ -56,7 +63,10 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     """SVG markup of a chart (vl-convert, offline)."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(_config(chart).to_dict())
+    out = _to_dict(chart)
+    for name, values in getattr(chart, "_signalen_datasets", {}).items():
+        out.setdefault("datasets", {})[name] = values
+    return vlc.vegalite_to_svg(out)
 
 
 def message_html(text: str, css: str = "signalen-message") -> str:
@@ -97,7 +107,7 @@ def volume_chart(df: pd.DataFrame, grain: str) -> alt.Chart | None:
         x=alt.X("t:T", title=label),
         y=alt.Y("n:Q", title="aantal signalen", stack="zero"),
         color=alt.Color("categorie:N", title="categorie", legend=alt.Legend(orient="right", labelLimit=180)),
-        tooltip=[alt.Tooltip("t:T", title=label), "categorie:N", alt.Tooltip("n:Q", title="aantal")],
+        tooltip=[alt.Tooltip("t:T", title=label), alt.Tooltip("categorie:N"), alt.Tooltip("n:Q", title="aantal")],
     ).properties(width=WIDTH - 200, height=230)
 
 
@@ -122,11 +132,13 @@ def change_chart(df: pd.DataFrame) -> alt.Chart | None:
     """Horizontal bars of the change vs the previous period (df: categorie, verschil)."""
     if df.empty:
         return None
+    df = df.assign(richting=["stijging" if v > 0 else "daling" for v in df["verschil"]])
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("categorie:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("verschil:Q", title="verschil met vorige periode"),
-        color=alt.condition("datum.verschil > 0", alt.value("#c0392b"), alt.value("#2980b9")),
-        tooltip=["categorie:N", "nu:Q", "vorige:Q", "verschil:Q"],
+        color=alt.Color("richting:N", legend=None,
+                        scale=alt.Scale(domain=["stijging", "daling"], range=["#c0392b", "#2980b9"])),
+        tooltip=[alt.Tooltip("categorie:N"), alt.Tooltip("nu:Q"), alt.Tooltip("vorige:Q"), alt.Tooltip("verschil:Q")],
     ).properties(width=WIDTH - 360, height=alt.Step(18))
 
 
@@ -139,7 +151,7 @@ def season_chart(df: pd.DataFrame, title_cat: str) -> alt.Chart | None:
         y=alt.Y("n:Q", title=f"signalen per week — {title_cat}"),
         color=alt.Color("jaar:N", title=None, scale=alt.Scale(range=["#2c3e50", "#95a5a6"])),
         strokeDash=alt.StrokeDash("jaar:N", legend=None),
-        tooltip=["jaar:N", "week:Q", "n:Q"],
+        tooltip=[alt.Tooltip("jaar:N"), alt.Tooltip("week:Q"), alt.Tooltip("n:Q")],
     ).properties(width=WIDTH - 180, height=240)
 
 
@@ -149,7 +161,7 @@ def alert_chart(df: pd.DataFrame, title: str) -> alt.Chart | None:
         return None
     return alt.Chart(df).mark_bar(color="#e67e22").encode(
         x=alt.X("dag:T", title="dag"), y=alt.Y("n:Q", title=f"per dag — {title}"),
-        tooltip=[alt.Tooltip("dag:T", format="%d-%m-%Y"), "n:Q"],
+        tooltip=[alt.Tooltip("dag:T", format="%d-%m-%Y"), alt.Tooltip("n:Q")],
     ).properties(width=WIDTH - 180, height=160)
 
 
@@ -173,7 +185,7 @@ def wijk_map(geojson: Path, values: pd.DataFrame, measure_title: str, fmt: str) 
     base = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=0.8).encode(
         tooltip=[alt.Tooltip("properties.wijknaam:N", title="wijk"), alt.Tooltip("properties.label:N", title=measure_title)],
     ).project(type="mercator")
-    grey = base.encode(color=alt.value("#dddddd"))
+    grey = base.encode(color=alt.ColorValue("#dddddd"))
     col = base.transform_filter("isValid(datum.properties.waarde)").encode(
         color=alt.Color("properties.waarde:Q", title=measure_title, scale=alt.Scale(scheme="orangered"),
                         legend=alt.Legend(format=fmt)))
@@ -189,7 +201,6 @@ def heatmap(df: pd.DataFrame) -> alt.Chart | None:
     return alt.Chart(df).mark_rect().encode(
         x=alt.X("wijk:N", title=None, axis=alt.Axis(labelAngle=-45, labelLimit=140)),
         y=alt.Y("categorie:N", title=None, axis=alt.Axis(labelLimit=200)),
-        color=alt.condition("isValid(datum.n)", alt.Color("n:Q", title="signalen", scale=alt.Scale(scheme="blues")),
-                            alt.value("#eeeeee")),
-        tooltip=["categorie:N", "wijk:N", alt.Tooltip("label:N", title="signalen")],
+        color=alt.Color("n:Q", title="signalen", scale=alt.Scale(scheme="blues")),  # suppressed (null): not drawn
+        tooltip=[alt.Tooltip("categorie:N"), alt.Tooltip("wijk:N"), alt.Tooltip("label:N", title="signalen")],
     ).properties(width=alt.Step(26), height=alt.Step(18))

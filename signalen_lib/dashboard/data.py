@@ -104,7 +104,7 @@ class DashboardData:
         con = duckdb.connect(":memory:")
         if aggregates is not None:
             con.register("agg_src", aggregates)
-            con.execute("CREATE TABLE agg AS SELECT * FROM agg_src")
+            con.execute("CREATE TABLE agg AS SELECT * FROM agg_src ORDER BY day")
             con.unregister("agg_src")
             meta = {"model_version": "", "refreshed_at": ""}
         else:
@@ -126,7 +126,8 @@ class DashboardData:
                     con.register("agg_src", tbl)
                 else:
                     con.register("agg_src", db.query_df(f"SELECT {cols} FROM agg_daily"))
-                con.execute("CREATE TABLE agg AS SELECT * FROM agg_src")
+                # sorted by day: DuckDB's zone maps then skip row groups outside a period
+                con.execute("CREATE TABLE agg AS SELECT * FROM agg_src ORDER BY day")
                 con.unregister("agg_src")
                 if db.table_exists("topic_models"):
                     models = db.query_df(

@@ -1,6 +1,6 @@
 """Start Voila on the dashboard notebooks, locked down and with bounded memory.
 
-What the command line sets (voila 0.5.13; see ``voila/app.py``, ``voila/configuration.py`` and
+What ``voila.json`` (written into the server's own JUPYTER_CONFIG_DIR) sets (voila 0.5.13; see ``voila/app.py``, ``voila/configuration.py`` and
 ``voila/voila_kernel_manager.py``):
 
 * Only ``notebooks/dashboard/`` is served (it is Voila's root dir and the kernels' working dir).
@@ -12,10 +12,13 @@ What the command line sets (voila 0.5.13; see ``voila/app.py``, ``voila/configur
   so a visitor cannot run code.
 * Kernels: a pool of pre-heated kernels per notebook (``preheat_kernel``; the notebook is already
   executed when a visitor arrives), refilled after each visit. The page shuts its kernel down when
-  it is closed (Voila's ``beforeunload`` handler); kernels whose page vanished without that (a
-  crashed browser, a laptop lid) are culled after ``cull_idle_timeout`` seconds without activity,
-  also when a dead websocket still counts as connected (``cull_connected``). Pooled kernels are
-  never culled (VoilaKernelManager.cull_kernel_if_idle).
+  it is closed (Voila's ``beforeunload`` POST to ``/voila/api/shutdown/<id>``; that POST carries no
+  XSRF token, so the XSRF check is off: a forged request could at most stop a kernel whose random
+  id it knows). Kernels whose page vanished without that (a crashed browser) are culled after
+  ``cull_idle_timeout`` seconds without activity and without an open websocket
+  (``cull_connected=False``: a dashboard left open on an office display keeps its kernel). Pooled
+  kernels are never culled, and :class:`.kernels.SignalenKernelManager` restarts the idle clock of
+  a kernel when it leaves the pool, so a visitor's fresh kernel is not culled before its page connects.
 * Each kernel reads the same settings as the server: they are written to a YAML file that
   ``SIGNALEN_CONFIG`` points to.
 """
@@ -54,34 +57,53 @@ def dashboard_url(settings: Settings, port: int | None = None, host: str | None 
     return f"http://{host or settings.dashboard_host}:{port or settings.dashboard_port}/voila/render/{MAIN_NOTEBOOK}"
 
 
-def voila_args(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
-               cull_idle_timeout: int = 600, cull_interval: int = 60, notebooks: Path | None = None) -> list[str]:
-    """The ``voila`` command line (without the executable)."""
+def voila_config(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
+                 cull_idle_timeout: int = 600, cull_interval: int = 60) -> dict:
+    """The traitlets configuration (``voila.json``) of the dashboard's Voila."""
+    pool_size = max(0, int(pool_size))
+    return {
+        "Voila": {
+            "ip": host or settings.dashboard_host,
+            "port": int(port or settings.dashboard_port),
+            "port_retries": 0,
+            "open_browser": False,
+            # disable_check_xsrf: Voila's page posts /voila/api/shutdown/<kernel> on beforeunload
+            # without an _xsrf token; with the check on, every closed tab leaves its kernel running.
+            "tornado_settings": {"headers": SECURITY_HEADERS, "disable_check_xsrf": True},
+        },
+        "VoilaConfiguration": {
+            "file_allowlist": [],
+            "file_denylist": [".*"],
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "template": TEMPLATE_NAME,
+            "theme": "light",
+            "extension_denylist": LABEXTENSIONS_DENIED,
+            "preheat_kernel": True,
+            "default_pool_size": pool_size,
+            "multi_kernel_manager_class": "signalen_lib.dashboard.kernels.SignalenKernelManager",
+        },
+        "VoilaKernelManager": {
+            # the compliments wall is one display per office: one warm kernel is enough
+            "kernel_pools_config": {"default": {"pool_size": pool_size},
+                                    "complimenten.ipynb": {"pool_size": min(pool_size, 1)}},
+            "fill_delay": 0,
+        },
+        "MappingKernelManager": {
+            "cull_idle_timeout": int(cull_idle_timeout),
+            "cull_interval": int(cull_interval),
+            "cull_connected": False,
+            "cull_busy": False,
+        },
+    }
+
+
+def voila_args(settings: Settings, *, port: int | None = None, host: str | None = None,
+               notebooks: Path | None = None) -> list[str]:
+    """The ``voila`` command line (without the executable); the rest is in ``voila.json``."""
     nb_dir = notebooks or notebook_dir()
-    pools = {"default": {"pool_size": max(0, int(pool_size))}}
-    return [
-        str(nb_dir),
-        "--no-browser",
-        f"--Voila.ip={host or settings.dashboard_host}",
-        f"--Voila.port={int(port or settings.dashboard_port)}",
-        "--Voila.port_retries=0",
-        "--Voila.tornado_settings=" + json.dumps({"headers": SECURITY_HEADERS}),
-        "--VoilaConfiguration.file_allowlist=[]",
-        '--VoilaConfiguration.file_denylist=[".*"]',
-        "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaConfiguration.template={TEMPLATE_NAME}",
-        "--VoilaConfiguration.extension_denylist=" + json.dumps(LABEXTENSIONS_DENIED),
-        "--VoilaConfiguration.theme=light",
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaConfiguration.default_pool_size={max(0, int(pool_size))}",
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
-        "--VoilaKernelManager.fill_delay=0",
-        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
-        f"--MappingKernelManager.cull_interval={int(cull_interval)}",
-        "--MappingKernelManager.cull_connected=True",
-        "--MappingKernelManager.cull_busy=False",
-    ]
+    return [str(nb_dir), "--no-browser", f"--Voila.ip={host or settings.dashboard_host}",
+            f"--Voila.port={int(port or settings.dashboard_port)}"]
 
 
 def write_template(data_dir: Path) -> Path:
@@ -120,6 +142,7 @@ def voila_env(settings: Settings, config_path: Path) -> dict[str, str]:
     env.setdefault("PYTHONUNBUFFERED", "1")
     # keep Jupyter from looking for user-wide config that could loosen these settings
     env["JUPYTER_CONFIG_DIR"] = str(config_path.parent / "jupyter_config")
+    Path(env["JUPYTER_CONFIG_DIR"]).mkdir(parents=True, exist_ok=True)
     data_dir = write_template(config_path.parent / "jupyter_data")
     env["JUPYTER_PATH"] = os.pathsep.join([str(data_dir)] + ([env["JUPYTER_PATH"]] if env.get("JUPYTER_PATH") else []))
     return env
@@ -132,9 +155,10 @@ def start(settings: Settings, *, port: int | None = None, host: str | None = Non
     nb_dir = notebooks or notebook_dir()
     tmp = Path(tempfile.mkdtemp(prefix="signalen-voila-"))
     env = voila_env(settings, tmp / "settings.yaml")
-    cmd = [sys.executable, "-m", "voila", *voila_args(settings, port=port, host=host, pool_size=pool_size,
-                                                        cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval,
-                                                        notebooks=nb_dir)]
+    conf = voila_config(settings, port=port, host=host, pool_size=pool_size, cull_idle_timeout=cull_idle_timeout,
+                        cull_interval=cull_interval)
+    (Path(env["JUPYTER_CONFIG_DIR"]) / "voila.json").write_text(json.dumps(conf, indent=1), encoding="utf-8")
+    cmd = [sys.executable, "-m", "voila", *voila_args(settings, port=port, host=host, notebooks=nb_dir)]
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL
     return subprocess.Popen(cmd, cwd=str(nb_dir), env=env, stdout=out, stderr=subprocess.STDOUT)
 

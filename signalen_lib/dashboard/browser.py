@@ -1,0 +1,66 @@
+"""Helpers the dashboard's browser tests and benchmarks share (Debian chromium via Playwright)."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: what proves the main page is drawn: a Vega chart in the overzicht tab
+CHART_DRAWN = ".signalen-chart-volume .vega-embed :is(canvas, svg)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def descendants(pid: int) -> list[int]:
+    """pid and all its descendant processes (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_memory(pid: int) -> tuple[float, int]:
+    """(total RSS in MB, number of kernel processes) of a Voila server and its kernels."""
+    pids = descendants(pid)
+    kernels = 0
+    for p in pids:
+        try:
+            if b"ipykernel_launcher" in Path(f"/proc/{p}/cmdline").read_bytes():
+                kernels += 1
+        except OSError:
+            pass
+    return sum(rss_mb(p) for p in pids), kernels
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() and os.access(CHROMIUM, os.X_OK)
