@@ -21,7 +21,6 @@ import os
 import random
 import re
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -170,16 +169,6 @@ def _read_geo():
     inh = np.array([max(float(r[4] or 0), 0.0) for r in rows])
     p = inh / inh.sum()
     return codes, names, wcodes, wnames, p
-
-
-@dataclass
-class Signal:
-    source: str
-    day: int
-    topics: list  # [(cat, sub)]
-    perception: str
-    informative: bool
-    events: list
 
 
 # --------------------------------------------------------------------------------------- text
