@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _register_for(argv)
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)  # click returns the code of typer.Exit(n) here
     except (ConfigError, StoreError, PermissionError, FileNotFoundError) as exc:
         typer.echo(f"signalen: error: {exc}", err=True)
         return 2
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo("Aborted.", err=True)
             return 130
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":
