@@ -57,7 +57,7 @@ _ALLOW = frozenset("""
 rotterdam rotterdammer rotterdammers rotterdamse nederland nederlands nederlandse gemeente
 stadswinkel stadswinkels kcc digid mijnloket loket belastingdienst uwv duo svb cak ggd ret ns roteb
 whatsapp facebook twitter instagram google internet website app iphone android
-corona covid p+r pr ov ik u uw we wij jullie
+corona covid p+r pr ov ik u uw we wij jullie wmo woz bsn apk id ok tv pc sms kcc ggd ret ns ah
 maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli
 augustus september oktober november december kerst pasen
 top super prima bedankt dank fijn heel erg echt goed zeer perfect geweldig duidelijk snel vriendelijk
@@ -144,7 +144,7 @@ def residual_pii(text: str, extra_allowed: Sequence[str] = ()) -> list[str]:
             lw = w.lower().strip("'’-")
             if lw in allow:
                 continue
-            if w.isupper() and len(w) <= 5:  # an acronym (KCC, GGD)
+            if w.isupper() and 4 <= len(w) <= 5:  # an acronym; short ones (RG, GSC) may be initials
                 continue
             if i == 0:
                 if _known_dutch(lw):
