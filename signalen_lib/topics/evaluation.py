@@ -24,15 +24,15 @@ def _mask(texts: pd.Series, spans_path: Path) -> pd.Series:
         for line in fh:
             s = json.loads(line)
             by_id.setdefault(s["signal_id"], []).append((int(s["start"]), int(s["end"]), str(s["type"])))
-    out = texts.copy()
+    out = dict(zip(texts.index, texts.to_numpy(dtype=object)))  # plain dict: per-item Series writes are slow
     for sid, spans in by_id.items():
-        if sid not in out.index:
+        t = out.get(sid)
+        if t is None:
             continue
-        t = out[sid]
         for start, end, typ in sorted(spans, reverse=True):
             t = t[:start] + f"<{typ}>" + t[end:]
         out[sid] = t
-    return out
+    return pd.Series(out, dtype=object)
 
 
 def load_synthetic(out_dir: str | Path, *, mask: bool = True) -> pd.DataFrame:

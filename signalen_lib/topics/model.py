@@ -15,6 +15,7 @@ starts from a fixed point, so the same model gives the same weights for the same
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from typing import Any, Iterable, Sequence
 
@@ -24,6 +25,13 @@ from scipy.special import psi
 
 from ..text import Preprocessor
 from .taxonomy import OVERIG, Taxonomy
+
+
+_WORKER_MODEL = None  # the model forked worker processes use (set only during transform)
+
+
+def _worker_transform(texts):
+    return _WORKER_MODEL._transform_serial(texts)
 
 
 def default_preprocessor() -> Preprocessor:
@@ -476,46 +484,55 @@ class TopicModel:
         return self
 
     # ---- inference -----------------------------------------------------------------------
-    def _infer(self, bows: Sequence[Sequence[tuple[int, float]]], *, max_iter: int | None = None,
-               tol: float = 1e-3, batch: int = 8192) -> np.ndarray:
+    def _infer(self, bows: Sequence[Sequence[tuple[int, float]]], **kw) -> np.ndarray:
         """Variational posterior over topics for bag-of-words documents (rows sum to 1; empty: 0)."""
+        lens = np.fromiter((len(b) for b in bows), dtype=np.int64, count=len(bows))
+        indptr = np.concatenate(([0], np.cumsum(lens)))
+        indices = np.fromiter((i for b in bows for i, _ in b), dtype=np.int64, count=int(indptr[-1]))
+        data = np.fromiter((c for b in bows for _, c in b), dtype=np.float64, count=int(indptr[-1]))
+        return self._infer_csr(indptr, indices, data, **kw)
+
+    def _infer_csr(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, *, max_iter: int | None = None,
+                   tol: float = 1e-3, batch: int = 8192) -> np.ndarray:
+        """The same for documents as CSR rows (word ids, counts). Vectorised over a batch; each
+        document iterates until its mean change in gamma is below ``tol`` (gensim's criterion) and
+        then stops, so its result does not depend on which other documents share the batch."""
         K = self.n_topics
-        out = np.zeros((len(bows), K))
+        n = len(indptr) - 1
+        out = np.zeros((n, K))
         max_iter = max_iter or self.iterations
         alpha, betaT = self.alpha_, self._expElogbetaT
-        for start in range(0, len(bows), batch):
-            chunk = bows[start:start + batch]
-            lens = np.fromiter((len(b) for b in chunk), dtype=np.int64, count=len(chunk))
+        lens_all = np.diff(indptr)
+        for start in range(0, n, batch):
+            stop = min(n, start + batch)
+            lens = lens_all[start:stop]
             nz = np.flatnonzero(lens)
             if not len(nz):
                 continue
-            flat = [p for i in nz for p in chunk[i]]
-            cols = np.fromiter((p[0] for p in flat), dtype=np.int64, count=len(flat))
-            vals = np.fromiter((p[1] for p in flat), dtype=np.float64, count=len(flat))
-            starts = np.concatenate(([0], np.cumsum(lens[nz])[:-1]))
-            rows = np.repeat(np.arange(len(nz)), lens[nz])
-            B = betaT[cols]  # nnz x K
+            lo, hi = indptr[start], indptr[stop]
+            cols, vals = indices[lo:hi], data[lo:hi]
+            lens_k = lens[nz]
+            starts = np.concatenate(([0], np.cumsum(lens_k)[:-1]))
+            rows = np.repeat(np.arange(len(nz)), lens_k)
+            a_B = betaT[cols]  # nnz x K
+            a_vals = vals
             gamma = np.ones((len(nz), K))
             active = np.arange(len(nz))
-            a_rows, a_B, a_vals, a_starts = rows, B, vals, starts
-            for it in range(max_iter):
+            a_rows, a_starts = rows, starts
+            for _ in range(max_iter):
                 g = gamma[active]
                 expEt = np.exp(psi(g) - psi(g.sum(1))[:, None])
                 phinorm = np.einsum("nk,nk->n", expEt[a_rows], a_B) + 1e-100
-                contrib = a_B * (a_vals / phinorm)[:, None]
-                new = alpha + expEt * np.add.reduceat(contrib, a_starts, axis=0)
-                change = np.abs(new - g).mean(1)
+                new = alpha + expEt * np.add.reduceat(a_B * (a_vals / phinorm)[:, None], a_starts, axis=0)
+                still = np.abs(new - g).mean(1) >= tol
                 gamma[active] = new
-                still = change >= tol
                 if not still.any():
                     break
-                if still.mean() < 0.7:  # shrink to the documents that have not converged
+                if not still.all():  # converged documents stop here
                     keep = np.flatnonzero(still)
-                    lens_a = np.diff(np.append(a_starts, len(a_rows)))
-                    sel = np.repeat(still, lens_a)
-                    active = active[keep]
+                    sel = np.repeat(still, lens_k)
+                    active, lens_k = active[keep], lens_k[keep]
                     a_B, a_vals = a_B[sel], a_vals[sel]
-                    lens_k = lens_a[keep]
                     a_starts = np.concatenate(([0], np.cumsum(lens_k)[:-1]))
                     a_rows = np.repeat(np.arange(len(keep)), lens_k)
             out[start + nz] = gamma / gamma.sum(1, keepdims=True)
@@ -526,9 +543,45 @@ class TopicModel:
         d2b = self.dictionary_.doc2bow
         return [d2b(d) for d in self.preprocessor_.transform(texts)]
 
-    def transform(self, texts: Iterable[str]) -> np.ndarray:
-        """Document-topic weights, shape (n_texts, n_topics); an empty/uninformative text gives a zero row."""
-        return self._infer(self.bow(texts))
+    def _csr(self, texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Texts as CSR rows of (word id, count), built without per-document dicts."""
+        from scipy import sparse
+
+        t2i = self.dictionary_.token2id
+        docs = self.preprocessor_.transform(texts)
+        ids = [[t2i[t] for t in d if t in t2i] for d in docs]
+        lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(lens.sum()))
+        rows = np.repeat(np.arange(len(ids)), lens)
+        X = sparse.csr_matrix((np.ones(len(flat)), (rows, flat)), shape=(len(ids), len(self.vocab_)))
+        X.sum_duplicates()
+        X.sort_indices()
+        return X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data
+
+    def _transform_serial(self, texts: Sequence[str]) -> np.ndarray:
+        return self._infer_csr(*self._csr(texts))
+
+    def transform(self, texts: Iterable[str], *, n_jobs: int | None = None) -> np.ndarray:
+        """Document-topic weights, shape (n_texts, n_topics); an empty/uninformative text gives a
+        zero row. ``n_jobs`` (default: all cores for more than 20,000 texts) splits the texts over
+        forked processes; the result is the same as in one process."""
+        self._check()
+        texts = list(texts)
+        if n_jobs is None:
+            n_jobs = (os.cpu_count() or 1) if len(texts) > 20_000 else 1
+        if n_jobs <= 1 or len(texts) < 2 * n_jobs or not hasattr(os, "fork"):
+            return self._transform_serial(texts)
+        import multiprocessing as mp
+
+        global _WORKER_MODEL
+        _WORKER_MODEL = self
+        parts = np.array_split(np.arange(len(texts)), n_jobs * 4)
+        try:
+            with mp.get_context("fork").Pool(n_jobs) as pool:
+                res = pool.map(_worker_transform, [[texts[i] for i in p] for p in parts])
+        finally:
+            _WORKER_MODEL = None
+        return np.vstack(res)
 
     def fit_transform(self, texts: Sequence[str], y=None) -> np.ndarray:
         return self.fit(texts).transform(texts)
