@@ -132,24 +132,27 @@ class Masker:
 
     # ---- analysis ------------------------------------------------------------------
     def _analyze_doc(self, text: str, doc, via_engine: bool = False) -> list[Finding]:
-        artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)
         # every structured identifier needs a digit (or "@" for e-mail): skip the pattern
         # recognizers for texts without one
         with_patterns = bool(_DIGIT_OR_AT.search(text))
         if via_engine:
             # presidio's AnalyzerEngine.analyze: the reference path (tests compare the fast path with it)
+            artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)
             entities = self._entities if with_patterns else list(_TOKEN_TYPES)
             results = self.analyzer.analyze(text=text, language=LANG, entities=entities, nlp_artifacts=artifacts)
         else:
             # the same steps as AnalyzerEngine.analyze (recognizers, then presidio's context
             # enhancer on the results of recognizers with context words, then the threshold),
-            # without its per-call registry lookups and logging
+            # without its per-call registry lookups and logging; the full NlpArtifacts (lemmas,
+            # keywords) are only built when there is a finding for the context enhancer
+            tokens_only = _TokensOnly(doc)
             results = []
             for rec in (self.recognizers if with_patterns else self._token_recognizers):
-                results.extend(rec.analyze(text, rec.supported_entities, artifacts))
+                results.extend(rec.analyze(text, rec.supported_entities, tokens_only))
             ctx = [r for r in results if r.recognition_metadata.get(_RID) in self._context_ids]
             if ctx:
                 plain = [r for r in results if r.recognition_metadata.get(_RID) not in self._context_ids]
+                artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)
                 ctx = self.enhancer.enhance_using_context(text, ctx, artifacts, self._context_recognizers)
                 results = plain + ctx
             results = [r for r in results if r.score >= self.score_threshold]
@@ -237,6 +240,15 @@ class Masker:
             findings.append(f)
             masked.append(apply_placeholders(t, f) if f else t)
         return masked, findings
+
+
+class _TokensOnly:
+    """What our recognizers read from NlpArtifacts: the spaCy Doc."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self, doc):
+        self.tokens = doc
 
 
 _MIN_CHUNK = 500

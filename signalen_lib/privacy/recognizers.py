@@ -7,6 +7,7 @@ by default: places and organisations are not personal data and matter for the an
 """
 from __future__ import annotations
 
+import copy
 import re
 from typing import List, Optional
 
@@ -39,6 +40,19 @@ def iban_valid(value: str) -> bool:
     return int(num) % 97 == 1
 
 
+class _Result(RecognizerResult):
+    """A RecognizerResult that presidio's context enhancer can deep-copy cheaply (it copies every
+    result before adjusting scores; a generic deepcopy of the explanation dominated the cost)."""
+
+    def __deepcopy__(self, memo):
+        new = copy.copy(self)
+        if self.analysis_explanation is not None:
+            new.analysis_explanation = copy.copy(self.analysis_explanation)
+        if self.recognition_metadata is not None:
+            new.recognition_metadata = dict(self.recognition_metadata)
+        return new
+
+
 class _Validated(PatternRecognizer):
     """PatternRecognizer whose validator may return True (certain), False (drop) or None (keep).
 
@@ -68,7 +82,7 @@ class _Validated(PatternRecognizer):
                 if score <= self.MIN_SCORE:
                     continue
                 expl = self.build_regex_explanation(self.name, pat.name, pat.regex, score, valid, self.FLAGS)
-                results.append(RecognizerResult(entity, s, e, score, expl, {meta_name: self.name, meta_id: self.id}))
+                results.append(_Result(entity, s, e, score, expl, {meta_name: self.name, meta_id: self.id}))
         return EntityRecognizer.remove_duplicates(results)
 
 
