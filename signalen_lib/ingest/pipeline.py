@@ -468,6 +468,9 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
         total += len(batch)
         if progress:
             progress(f"masked {total} signals into the shared zone")
+    if total and store.shared.backend == "postgres":
+        store.shared.execute("ANALYZE signals")  # fresh statistics after a bulk load keep joins fast
+        raw.execute("ANALYZE signals_raw")
     return total
 
 
