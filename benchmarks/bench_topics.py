@@ -37,6 +37,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=None, help="existing synthetic corpus folder (default: generate into data/cache)")
     ap.add_argument("--quality-topics", type=int, default=66)
     ap.add_argument("--speed-topics", type=int, default=40)
+    ap.add_argument("--parts", default="speed,quality,retrain", help="comma-separated: speed, quality, retrain")
     args = ap.parse_args(argv)
 
     from signalen_lib.config import load_config
@@ -57,6 +58,22 @@ def main(argv=None) -> int:
     tax = load_taxonomy(settings.taxonomy_path)
     print(f"corpus: {len(df)} signals, {df['category'].nunique()} ground-truth categories, "
           f"{int((df['category'] == 'nieuw_slagboom').sum())} of the new signal; cores: {os.cpu_count()}")
+
+    parts = set(args.parts.split(","))
+    if "speed" in parts:
+        speed(args, df, texts, tax)
+    if "quality" in parts:
+        quality(args, df, texts, tax)
+    if "retrain" in parts:
+        retrain(args, df, tax)
+    print(f"peak RSS: {peak_rss_mb():,.0f} MB")
+    return 0
+
+
+def speed(args, df, texts, tax) -> None:
+    from signalen_lib.text import Preprocessor
+    from signalen_lib.topics import TopicModel
+    from signalen_lib.topics.evaluation import category_quality
 
     # ---- preprocessing speed (cold lemma cache, then warm) ---------------------------------
     pre = Preprocessor(phrases=False)
@@ -85,15 +102,22 @@ def main(argv=None) -> int:
 
     # ---- assignment speed ----------------------------------------------------------------------
     sample = texts[: min(100_000, len(texts))]
-    t0 = time.perf_counter()
-    a = m40.assign(sample, df["signal_id"].iloc[: len(sample)].tolist())
-    dt = time.perf_counter() - t0
-    print(f"assign (preprocess + infer + rank) {len(sample)} new texts: {len(sample) / dt:,.0f} texts/s")
+    for n_jobs in (1, os.cpu_count() or 1):
+        t0 = time.perf_counter()
+        theta = m40.transform(sample, n_jobs=n_jobs)
+        a = m40.assign(None, df["signal_id"].iloc[: len(sample)].tolist(), theta=theta)
+        dt = time.perf_counter() - t0
+        print(f"assign (preprocess + infer + rank) {len(sample)} new texts, {n_jobs} process(es): {len(sample) / dt:,.0f} texts/s")
     pred40 = m40.predict(texts)
     q40 = category_quality(pred40, df["category"].to_numpy(), tax.keys)
     print(f"quality {args.speed_topics} topics: accuracy {q40['accuracy']:.3f}, macro-F1 {q40['macro_f1']:.3f}, "
           f"overig share {q40['overig_share']:.3f}")
     del m40, a
+
+
+def quality(args, df, texts, tax) -> None:
+    from signalen_lib.topics import TopicModel
+    from signalen_lib.topics.evaluation import category_quality, new_signal_topic
 
     # ---- quality: subcategory seeds ------------------------------------------------------------
     t0 = time.perf_counter()
@@ -111,7 +135,13 @@ def main(argv=None) -> int:
           f"precision {ns.get('precision', 0):.2f}; top words: {', '.join(ns.get('top_words', []))}")
     del theta
 
+
+def retrain(args, df, tax) -> None:
+    from signalen_lib.topics import TopicModel, align_topics
+    from signalen_lib.topics.evaluation import new_signal_topic
+
     # ---- retraining on a later period ------------------------------------------------------------
+    is_new = (df["category"] == "nieuw_slagboom").to_numpy()
     start_new = df.loc[is_new, "received_at"].min()
     cut_a = start_new if start_new is not None and start_new == start_new else df["received_at"].quantile(0.5)
     period_a = df["received_at"] < cut_a
@@ -129,8 +159,6 @@ def main(argv=None) -> int:
           f"({kept[seeded].mean():.0%} of seeded, {kept[~seeded].mean():.0%} of free), {same_name:.0%} of kept keep their name; "
           f"{int((~kept).sum())} flagged new; new-signal topic {nsl.get('stable_id')} is_new={nsl.get('is_new')} "
           f"(top words: {', '.join(nsl.get('top_words', [])[:5])})")
-    print(f"peak RSS: {peak_rss_mb():,.0f} MB")
-    return 0
 
 
 if __name__ == "__main__":
