@@ -401,6 +401,7 @@ def assign_perception(
         db.execute("DELETE FROM signal_perception")
         db.insert_df("signal_perception", out)
         db.execute("UPDATE perception_models SET is_current = FALSE")
+        db.execute("DELETE FROM perception_models WHERE model_version = ?", [version])  # same data and second: same model
         db.execute(
             "INSERT INTO perception_models (model_version, created_at, params, n_train, n_labelled, metrics, source_priors, is_current, path) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
