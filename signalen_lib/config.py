@@ -54,6 +54,7 @@ class Settings(BaseModel):
     seed: int = 42
     gate_macro_f1: float = 0.7
     gate_kappa: float = 0.6
+    gate_enforce: bool = True
     dissatisfied_max_score: int = 6
     kpi_target_change: float = -0.30
     dashboard_host: str = "127.0.0.1"

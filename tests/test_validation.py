@@ -240,3 +240,17 @@ def test_validate_store_writes_report_and_gates(settings_factory, accuracy, pass
     assert meta["gate"]["passed"] is passes and (out / "coverage.svg").exists() and (out / "confusion.csv").exists()
     with open_store(settings, restricted=False) as st:
         assert st.shared.scalar("SELECT gate_passed FROM validation_runs WHERE run_id = 'r1'") is passes
+
+
+def test_gate_can_warn_without_stopping_for_a_demo():
+    from signalen_lib.config import load_config
+    from signalen_lib.validation.gate import QualityGateFailed, gate_from_settings
+
+    metrics = {"macro_f1": 0.41, "kappa": 0.35}
+    enforced = gate_from_settings(metrics, load_config(None))
+    with pytest.raises(QualityGateFailed):
+        enforced.raise_if_failed()
+    warn = gate_from_settings(metrics, load_config(None, gate_enforce=False))
+    assert not warn.passed and not warn.enforced
+    warn.raise_if_failed()  # does not raise
+    assert "waarschuwing" in warn.banner_html() and 'data-passed="false"' in warn.banner_html()

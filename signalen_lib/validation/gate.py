@@ -18,11 +18,13 @@ class GateResult:
     min_macro_f1: float
     min_kappa: float
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    enforced: bool = True  # settings.gate_enforce; False only for a demo: warn, do not stop
 
     def as_dict(self) -> dict:
         return {
             "passed": self.passed, "macro_f1": self.macro_f1, "kappa": self.kappa,
             "min_macro_f1": self.min_macro_f1, "min_kappa": self.min_kappa, "reasons": list(self.reasons),
+            "enforced": self.enforced,
         }
 
     def banner_html(self) -> str:
@@ -35,6 +37,9 @@ class GateResult:
         else:
             color, title, bg = "#b71c1c", "Kwaliteitspoort NIET gehaald: niet publiceren", "#ffebee"
             body = "; ".join(self.reasons) + ". De geplande pipeline stopt hier."
+            if not self.enforced:
+                title = "Kwaliteitspoort NIET gehaald (waarschuwing: poort staat uit, alleen voor een demo)"
+                body = "; ".join(self.reasons) + ". De resultaten zijn niet goed genoeg om te publiceren."
         return (
             f'<div class="signalen-gate" data-passed="{str(self.passed).lower()}" style="border:3px solid {color};'
             f'background:{bg};color:{color};padding:12px 16px;font-size:1.15em;font-weight:bold;margin:8px 0">'
@@ -42,7 +47,7 @@ class GateResult:
         )
 
     def raise_if_failed(self) -> None:
-        if not self.passed:
+        if not self.passed and self.enforced:
             raise QualityGateFailed("quality gate failed: " + "; ".join(self.reasons))
 
 
@@ -58,8 +63,11 @@ def check_gate(macro_f1: float, kappa: float, *, min_macro_f1: float, min_kappa:
 def gate_from_settings(metrics: dict, settings, *, min_macro_f1: float | None = None, min_kappa: float | None = None) -> GateResult:
     """Gate on an :func:`~signalen_lib.validation.metrics.evaluate` result with the thresholds from
     config (overridable, e.g. by notebook parameters)."""
-    return check_gate(
+    import dataclasses
+
+    result = check_gate(
         metrics["macro_f1"], metrics["kappa"],
         min_macro_f1=settings.gate_macro_f1 if min_macro_f1 is None else min_macro_f1,
         min_kappa=settings.gate_kappa if min_kappa is None else min_kappa,
     )
+    return dataclasses.replace(result, enforced=bool(getattr(settings, "gate_enforce", True)))
