@@ -60,7 +60,16 @@ def init_db(config: Optional[Path] = ConfigOption) -> None:
 
 # command -> module, so that `signalen <command>` imports only what that command needs
 # (tests/test_cli.py checks this map against what the modules register).
-COMMAND_INDEX: dict[str, str] = {}
+COMMAND_INDEX: dict[str, str] = {
+    "demo-data": "signalen_lib.synth.commands",
+    **dict.fromkeys(("ingest", "mask", "quarantine"), "signalen_lib.ingest.commands"),
+    **dict.fromkeys(("mask-text", "privacy-eval", "retention"), "signalen_lib.privacy.commands"),
+    "topics": "signalen_lib.topics.commands",
+    **dict.fromkeys(("validate", "labels"), "signalen_lib.validation.commands"),
+    **dict.fromkeys(("perception", "kpi", "drivers", "compliments", "effect", "improvements"), "signalen_lib.insights.commands"),
+    **dict.fromkeys(("pipeline", "report", "runs", "demo"), "signalen_lib.reports.commands"),
+    "serve": "signalen_lib.dashboard.commands",
+}
 
 
 def _register(names) -> None:
@@ -75,8 +84,8 @@ def _register(names) -> None:
 
 
 def _register_for(argv: list[str]) -> None:
-    words = [a for a in argv if not a.startswith("-")]
-    module = COMMAND_INDEX.get(words[0]) if words else None
+    first = argv[0] if argv and not argv[0].startswith("-") else None
+    module = COMMAND_INDEX.get(first) if first else None
     _register([module] if module else COMMAND_MODULES)
 
 
@@ -95,13 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:  # click (or typer's vendored click) usage errors and aborts
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             typer.echo("Aborted.", err=True)
             return 130
         raise
