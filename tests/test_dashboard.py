@@ -139,3 +139,28 @@ def test_serve_command_has_help(capsys):
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--port" in out and "--cull-idle-timeout" in out
+
+
+def test_failed_night_shows_last_successful_run_notice(settings_factory):
+    """After a failed pipeline run the dashboard keeps the last good data and says so."""
+    from datetime import datetime
+
+    import pandas as pd
+
+    from signalen_lib.dashboard.app import build_app
+    from signalen_lib.store import open_store
+
+    settings = settings_factory("duckdb")
+    with open_store(settings) as st:
+        fill_demo_store(st, settings, n=800)
+        st.shared.insert_df("pipeline_runs", pd.DataFrame([
+            {"run_id": "r1", "kind": "pipeline", "started_at": datetime(2026, 11, 20, 2, 30),
+             "finished_at": datetime(2026, 11, 20, 2, 40), "status": "success"},
+            {"run_id": "r2", "kind": "pipeline", "started_at": datetime(2026, 11, 21, 2, 30),
+             "finished_at": datetime(2026, 11, 21, 2, 31), "status": "failed", "failed_step": "ingest"},
+        ]))
+    dash = build_app(settings)
+    dash.render_all()
+    status = dash.w_status.value
+    assert "signalen-freshness" in status and "data-level='warning'" in status
+    assert "laatste geslaagde verwerking" in status.lower() and "20-11-2026" in status

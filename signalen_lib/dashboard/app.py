@@ -304,7 +304,15 @@ class Dashboard(W.VBox):
             f"<span class='signalen-status-text' data-renders='{self.renders}'>Selectie: "
             f"<b class='signalen-total'>{_esc(self._count_label(n))}</b> signalen · {_esc(per)} · "
             f"bijgewerkt {_esc(self.data.meta.get('refreshed_at', '') or 'onbekend')} · "
-            f"weergave {self.renders} ({seconds:.2f} s)</span>")
+            f"weergave {self.renders} ({seconds:.2f} s)</span>" + self._freshness_html())
+
+    def _freshness_html(self) -> str:
+        notice = self.data.meta.get("pipeline_notice")
+        if not notice:
+            return ""
+        warn = self.data.meta.get("pipeline_level") == "warning"
+        style = "color:#b71c1c;font-weight:bold" if warn else "color:#555"
+        return f"<div class='signalen-freshness' data-level='{'warning' if warn else 'info'}' style='{style}'>{_esc(notice)}</div>"
 
     def _render_view(self, idx: int) -> None:
         self._build_view(idx)

@@ -120,6 +120,7 @@ class DashboardData:
                 if not db.table_exists("agg_daily"):
                     raise DashboardDataError("Er zijn nog geen aggregaten: draai eerst de pijplijn (signalen pipeline).")
                 meta = read_meta(db)
+                meta.update(_freshness(store, settings))
                 cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
                 if db.backend == "duckdb":
                     tbl = db._con.execute(f"SELECT {cols} FROM agg_daily").to_arrow_table()  # noqa: SLF001 (fast path)
@@ -256,4 +257,16 @@ def parse_metrics(text) -> dict:
     try:
         return json.loads(text) if text else {}
     except (TypeError, ValueError):
+        return {}
+
+
+def _freshness(store, settings) -> dict:
+    """The pipeline's "laatste geslaagde verwerking" notice (and whether the last run failed), so a
+    failed night shows staff that they are looking at the last good data."""
+    try:
+        from ..reports.pipeline import pipeline_status
+
+        st = pipeline_status(store, tz=settings.timezone)
+        return {"pipeline_notice": st["notice"], "pipeline_level": st["level"]}
+    except Exception:  # noqa: BLE001 - no pipeline runs recorded (e.g. aggregates built by hand)
         return {}
