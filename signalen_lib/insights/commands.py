@@ -5,7 +5,6 @@ The dashboard developer's modules (``aggregates``, ``alerts``) may define a
 """
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Optional
@@ -184,14 +183,3 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{r.improvement_id}: volume: {r.verdict_nl}")
             if r.dissatisfaction is not None:
                 typer.echo(f"{r.improvement_id}: ontevredenheid: {r.dissatisfaction.verdict_nl}")
-
-    # the dashboard developer's modules in this package may add commands of their own
-    for name in ("signalen_lib.insights.aggregates", "signalen_lib.insights.alerts"):
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        if hasattr(mod, "register_commands"):
-            mod.register_commands(app)
