@@ -382,7 +382,7 @@ class Dashboard(W.VBox):
         if len(cur):
             t = cur["day"]
             if grain == "week":
-                t = t - pd.to_timedelta(t.dt.dayofweek, unit="D")
+                t = t - pd.to_timedelta(t.dt.day_of_week, unit="D")
             elif grain == "month":
                 t = t.dt.to_period("M").dt.start_time
             vol = pd.DataFrame({"t": t, "categorie": [namer(c) if c in keep else "andere categorieën" for c in cur["c"]],

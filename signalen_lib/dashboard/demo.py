@@ -74,7 +74,7 @@ def demo_signals(settings: Settings, n: int = 4000, seed: int = 7, end: str = "2
     end_ts = pd.Timestamp(end)
     start = end_ts - pd.Timedelta(days=days - 1)
     day_index = pd.date_range(start, end_ts, freq="D")
-    doy = day_index.dayofyear.to_numpy()
+    doy = day_index.day_of_year.to_numpy()
     season = {c: 1 + 0.5 * np.sin(2 * np.pi * (doy - 100 - 37 * i) / 365.25) for i, c in enumerate(cats)}
     weights = np.array([1.0 / (1 + i * 0.25) for i in range(len(cats))])
     rows_day, rows_cat = [], []
@@ -177,7 +177,7 @@ def synthetic_aggregates(settings: Settings, n_signals: int = 1_000_000, seed: i
     srcch = [(s, ch) for s, chs in SOURCES.items() for ch in chs]
     end_ts = pd.Timestamp(end)
     day_index = pd.date_range(end_ts - pd.Timedelta(days=days - 1), end_ts, freq="D")
-    doy = day_index.dayofyear.to_numpy()
+    doy = day_index.day_of_year.to_numpy()
     dw = 1 + 0.4 * np.sin(2 * np.pi * (doy - 120) / 365.25)
     # draw each signal's attributes, then count identical combinations
     m = n_signals
