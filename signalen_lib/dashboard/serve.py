@@ -109,7 +109,7 @@ def voila_args(settings: Settings, *, port: int | None = None, host: str | None 
 def write_template(data_dir: Path) -> Path:
     """Voila template ``signalen``: the installed ``lab`` template without its CDN stylesheets.
 
-    Voila 0.5's ``lab/index.html.j2`` links Font Awesome from cdn.jsdelivr.net; the dashboard uses
+    Voila 0.5's ``lab/index.html.j2`` links Font Awesome from a public CDN; the dashboard uses
     no icons and must not touch the network, so those lines are dropped. Written into a Jupyter
     data dir (``JUPYTER_PATH``) so Voila finds it; everything else comes from ``lab``.
     """
@@ -123,7 +123,7 @@ def write_template(data_dir: Path) -> Path:
             break
     if lab is None:
         raise FileNotFoundError("voila's lab template (index.html.j2) not found")
-    lines = [ln for ln in lab.read_text(encoding="utf-8").splitlines() if "cdn.jsdelivr.net" not in ln and "//cdn" not in ln]
+    lines = [ln for ln in lab.read_text(encoding="utf-8").splitlines() if "//cdn" not in ln]
     tdir = data_dir / "voila" / "templates" / TEMPLATE_NAME
     tdir.mkdir(parents=True, exist_ok=True)
     (tdir / "index.html.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
