@@ -16,6 +16,7 @@ Also prints the kernel-side times (load aggregates, build + first render, one fi
 """
 from __future__ import annotations
 
+
 import argparse
 import statistics
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 from signalen_lib.config import load_config
 from signalen_lib.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, free_port, tree_memory
 from signalen_lib.dashboard.demo import PART_TABLES, synthetic_aggregates
-from signalen_lib.dashboard.serve import start, wait_until_ready
+from signalen_lib.dashboard.serve import start, stop, wait_until_ready
 from signalen_lib.insights.aggregates import DIMENSIONS, MEASURES
 from signalen_lib.store import open_store
 
@@ -143,11 +144,7 @@ def main() -> int:
                       flush=True)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop(proc, timeout=20)
     print(f"RESULT first full render (kernel ready): median {statistics.median(firsts):.2f} s, max {max(firsts):.2f} s "
           f"(target < 5 s) {'OK' if max(firsts) < 5 else 'OVER'}")
     print(f"RESULT filter change, all charts: median {statistics.median(changes):.2f} s, max {max(changes):.2f} s "

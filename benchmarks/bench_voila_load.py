@@ -15,6 +15,7 @@ Prints the memory of the server with its kernels (RSS) and the kernel count alon
 """
 from __future__ import annotations
 
+
 import argparse
 import asyncio
 import statistics
@@ -26,7 +27,7 @@ from pathlib import Path
 from signalen_lib.config import load_config
 from signalen_lib.dashboard.browser import CHART_DRAWN, CHROMIUM, CHROMIUM_ARGS, free_port, tree_memory
 from signalen_lib.dashboard.demo import fill_demo_store
-from signalen_lib.dashboard.serve import start, wait_until_ready
+from signalen_lib.dashboard.serve import start, stop, wait_until_ready
 from signalen_lib.store import open_store
 
 
@@ -125,11 +126,7 @@ def main() -> int:
         wait_until_ready(base + "/voila/tree", 90, proc)
         asyncio.run(run())
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop(proc, timeout=20)
     return 0
 
 

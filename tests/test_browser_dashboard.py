@@ -6,6 +6,8 @@ Screenshots of every view go to ``reports/screenshots/``.
 """
 from __future__ import annotations
 
+from signalen_lib.dashboard.serve import stop
+
 import asyncio
 import http.client
 import json
@@ -78,11 +80,7 @@ def server(tmp_path_factory):
         wait_until_ready(base + "/voila/tree", 90, proc)
         yield {"base": base, "settings": settings, "log": log, "proc": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop(proc, timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 (Debian's, through Playwright) labels three texts with the keyboard, reloads and sees them stored."""
 from __future__ import annotations
 
+from signalen_lib.dashboard.serve import stop
+
 import os
 import shutil
 import socket
@@ -76,11 +78,7 @@ def voila_app(tmp_path):
             time.sleep(0.3)
         yield url, settings
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=10)
         log.close()
 
 

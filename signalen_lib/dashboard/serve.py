@@ -189,9 +189,14 @@ def serve(settings: Settings, **kwargs) -> int:
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            return proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return proc.wait()
+        return stop(proc, timeout=15)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> int:
+    """Terminate a Voila server (SIGTERM, then SIGKILL after ``timeout``); returns its exit code."""
+    proc.terminate()
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
