@@ -90,6 +90,16 @@ class TopicModel:
         auto_map_share: a free topic whose texts use one category's seed words this often (and
             twice as often as any other's) is mapped to that category (``mapped_by='auto'``);
             0 disables. Unmapped free topics count as ``overig`` until staff name them.
+        boilerplate_df, boilerplate_lift: with ``fit(texts, groups=sources)``, a word in at least
+            ``boilerplate_df`` of one channel's texts and ``boilerplate_lift`` times as frequent
+            there as in the other channels is that channel's template ("klt", "tnv",
+            "hoogachtend", "citaat") and is left out of the vocabulary (seed words never are);
+            ``boilerplate_lift=0`` disables. Without groups nothing is removed.
+        refine: self-training: after LDA, a TF-IDF + logistic regression classifier is trained on
+            the texts LDA assigns most confidently (``refine_share`` of each topic group's texts)
+            and its probabilities are blended with LDA's (``refine_weight``) to decide the
+            categories. LDA's topics, words and ids are unchanged; short texts whose few words
+            LDA cannot place get the category their words predict across the whole corpus.
     """
 
     def __init__(
@@ -115,6 +125,13 @@ class TopicModel:
         preprocessor: Preprocessor | None = None,
         seed_init: float = 1.0,
         auto_map_share: float = 0.5,
+        boilerplate_df: float = 0.05,
+        boilerplate_lift: float = 20.0,
+        refine: bool = True,
+        refine_share: float = 0.5,
+        refine_weight: float = 0.5,
+        refine_C: float = 4.0,
+        refine_max_train: int = 60_000,
     ):
         self.n_topics = n_topics
         self.taxonomy = taxonomy
@@ -136,10 +153,19 @@ class TopicModel:
         self.preprocessor = preprocessor
         self.seed_init = seed_init
         self.auto_map_share = auto_map_share
+        self.boilerplate_df = boilerplate_df
+        self.boilerplate_lift = boilerplate_lift
+        self.refine = refine
+        self.refine_share = refine_share
+        self.refine_weight = refine_weight
+        self.refine_C = refine_C
+        self.refine_max_train = refine_max_train
 
     # ---- parameters --------------------------------------------------------------------
     _PARAMS = ("n_topics", "seed_level", "seed_strength", "alpha", "eta", "passes", "iterations", "chunksize",
-               "decay", "offset", "no_below", "no_above", "keep_n", "overig_threshold", "max_topics", "random_state", "seed_init", "auto_map_share")
+               "decay", "offset", "no_below", "no_above", "keep_n", "overig_threshold", "max_topics", "random_state", "seed_init", "auto_map_share",
+               "boilerplate_df", "boilerplate_lift", "refine", "refine_share", "refine_weight", "refine_C",
+               "refine_max_train")
 
     def get_params(self) -> dict[str, Any]:
         p = {k: getattr(self, k) for k in self._PARAMS}
@@ -187,14 +213,16 @@ class TopicModel:
             )
         return groups
 
-    def fit(self, texts: Sequence[str], y=None) -> "TopicModel":
-        """Learn phrases, vocabulary and topics from the texts. Returns self."""
+    def fit(self, texts: Sequence[str], y=None, *, groups: Sequence[str] | None = None) -> "TopicModel":
+        """Learn phrases, vocabulary and topics from the texts. ``groups`` (optional, one per
+        text): the channel each text came from (kto, klacht, ...), used to find and drop each
+        channel's boilerplate words. Returns self."""
         from gensim.corpora import Dictionary
         from gensim.models import LdaModel
 
         t0 = time.perf_counter()
         texts = list(texts)
-        groups = self._seed_groups()
+        seed_groups = self._seed_groups()
         pre = Preprocessor(**(self.preprocessor.get_params())) if self.preprocessor is not None else default_preprocessor()
         docs = pre.fit_transform(texts)
         self.preprocessor_ = pre
@@ -204,7 +232,7 @@ class TopicModel:
 
         # seed words, lemmatised like the texts (a seed can itself be a phrase: "ondergrondse_container")
         seed_tokens: list[list[str]] = []
-        for g in groups:
+        for g in seed_groups:
             toks: list[str] = []
             for s in g["seeds"]:
                 toks.extend(pre.transform([s])[0] or [s.lower()])
@@ -212,6 +240,9 @@ class TopicModel:
         dictionary = Dictionary(docs)
         keep = sorted({t for ts in seed_tokens for t in ts if t in dictionary.token2id})
         dictionary.filter_extremes(no_below=self.no_below, no_above=self.no_above, keep_n=self.keep_n, keep_tokens=keep)
+        self.boilerplate_words_ = self._boilerplate(docs, groups, dictionary, set(keep))
+        if self.boilerplate_words_:
+            dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in self.boilerplate_words_])
         if len(dictionary) == 0:
             raise ValueError("no words left after preprocessing and filtering: too few or too short texts")
         self.dictionary_ = dictionary
@@ -262,11 +293,133 @@ class TopicModel:
         # topic table: seeded topics take their taxonomy names; free ones a provisional name
         all_bows = [dictionary.doc2bow(d) for d in docs]
         theta = self._infer(all_bows)
-        self._init_topics(groups, theta)
+        self._init_topics(seed_groups, theta)
         self._auto_map_free_topics(all_bows, theta)
+        self._fit_refiner(all_bows, theta)
         self.examples_ = self._examples(texts, theta)
         self.fit_seconds_ = time.perf_counter() - t0
         return self
+
+    def _boilerplate(self, docs, groups, dictionary, keep: set[str]) -> list[str]:
+        """Words that one channel's template puts in many of its texts and the other channels rarely
+        use (see ``boilerplate_df`` / ``boilerplate_lift``); seed words are kept."""
+        if groups is None or not self.boilerplate_lift or not self.boilerplate_df:
+            return []
+        from scipy import sparse
+
+        g = np.asarray([str(x) for x in groups], dtype=object)
+        if len(g) != len(docs):
+            raise ValueError(f"groups has {len(g)} values for {len(docs)} texts")
+        names, gi = np.unique(g, return_inverse=True)
+        if len(names) < 2:
+            return []
+        t2i = dictionary.token2id
+        rows, cols = [], []
+        for d, toks in enumerate(docs):
+            for t in set(toks):
+                i = t2i.get(t)
+                if i is not None:
+                    rows.append(d)
+                    cols.append(i)
+        X = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(dictionary)))
+        G = sparse.csr_matrix((np.ones(len(g)), (gi, np.arange(len(g)))), shape=(len(names), len(g)))
+        cnt = np.asarray((G @ X).todense())  # channels x words: texts containing the word
+        n_g = np.bincount(gi, minlength=len(names)).astype(float)
+        bad: set[int] = set()
+        for j in range(len(names)):
+            if n_g[j] < 200:  # too few texts to tell a template from a topic
+                continue
+            p_in = cnt[j] / n_g[j]
+            p_out = (cnt.sum(0) - cnt[j] + 1) / max(1.0, n_g.sum() - n_g[j])
+            bad |= set(np.flatnonzero((p_in >= self.boilerplate_df) & (p_in / p_out >= self.boilerplate_lift)).tolist())
+        return sorted(w for w in (dictionary[i] for i in bad) if w not in keep)
+
+    # ---- topic groups and the self-trained refiner ----------------------------------------------
+    def _class_topics(self) -> list[list[int]]:
+        """The classes the refiner predicts: one per category carried by topics at fit time, and one
+        per free topic without a category."""
+        t = self.topics_.sort_values("topic_id")
+        out: dict[str, list[int]] = {}
+        for k, c in zip(t["topic_id"], t["category"]):
+            key = f"free:{k}" if c == OVERIG else f"cat:{c}"
+            out.setdefault(key, []).append(int(k))
+        return list(out.values())
+
+    def _class_matrix(self) -> np.ndarray:
+        M = np.zeros((self.n_topics, len(self.class_topics_)))
+        for j, ks in enumerate(self.class_topics_):
+            M[ks, j] = 1.0
+        return M
+
+    @staticmethod
+    def _bows_csr(bows, V: int):
+        from scipy import sparse
+
+        lens = np.fromiter((len(b) for b in bows), dtype=np.int64, count=len(bows))
+        indptr = np.concatenate(([0], np.cumsum(lens)))
+        indices = np.fromiter((i for b in bows for i, _ in b), dtype=np.int64, count=int(indptr[-1]))
+        data = np.fromiter((c for b in bows for _, c in b), dtype=np.float64, count=int(indptr[-1]))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(bows), V))
+
+    def _fit_refiner(self, bows, theta: np.ndarray) -> None:
+        """Self-training: a classifier over word counts learns the classes from the texts LDA is
+        surest of, then votes with LDA (see ``refine``)."""
+        self.class_topics_ = self._class_topics()
+        self.refiner_ = None
+        self.refiner_classes_ = np.zeros(0, dtype=np.int64)
+        if not self.refine or not len(theta):
+            self.overig_share_ = self._overig_share(theta, None)
+            return
+        from sklearn.feature_extraction.text import TfidfTransformer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        S = theta @ self._class_matrix()
+        best = S.argmax(1)
+        bv = S[np.arange(len(S)), best]
+        ok = (theta.sum(1) > 0) & (bv >= self.overig_threshold)
+        rng = np.random.RandomState(self.random_state)
+        per_class = max(1, self.refine_max_train // max(1, S.shape[1]))
+        sel: list[np.ndarray] = []
+        for j in range(S.shape[1]):
+            idx = np.flatnonzero(ok & (best == j))
+            if len(idx) < 10:
+                continue
+            idx = idx[np.argsort(-bv[idx], kind="stable")][: max(5, int(np.ceil(self.refine_share * len(idx))))]
+            if len(idx) > per_class:
+                idx = np.sort(rng.choice(idx, per_class, replace=False))
+            sel.append(idx)
+        if len(sel) < 2 or sum(map(len, sel)) < 20 * len(sel):  # too few texts to learn words from
+            self.overig_share_ = self._overig_share(theta, None)
+            return
+        train = np.sort(np.concatenate(sel))
+        X = self._bows_csr([bows[i] for i in train], len(self.vocab_))
+        clf = make_pipeline(TfidfTransformer(sublinear_tf=True),
+                            LogisticRegression(C=self.refine_C, max_iter=300, random_state=self.random_state))
+        clf.fit(X, best[train])
+        self.refiner_ = clf
+        self.refiner_classes_ = np.asarray(clf.classes_, dtype=np.int64)
+        self.refiner_train_n_ = int(len(train))
+        self.overig_share_ = self._overig_share(theta, self._bows_csr(bows, len(self.vocab_)))
+
+    def _overig_share(self, theta: np.ndarray, X) -> float:
+        if not len(theta):
+            return 0.0
+        S = self._scores(theta, X)
+        return float((S.max(1, initial=0.0) < self.overig_threshold).mean())
+
+    def _scores(self, theta: np.ndarray, X=None) -> np.ndarray:
+        """Per text and class (see :meth:`_class_topics`): LDA's summed topic weight, blended with the
+        refiner's probability when there is one (``X``: the texts' word counts). Empty texts: 0."""
+        S = theta @ self._class_matrix()
+        clf = getattr(self, "refiner_", None)
+        if clf is None or X is None:
+            return S
+        P = np.zeros_like(S)
+        P[:, self.refiner_classes_] = clf.predict_proba(X)
+        P[theta.sum(1) == 0] = 0.0
+        w = float(self.refine_weight)
+        return (1.0 - w) * S + w * P
 
     def _seed_init_sstats(self, corpus, ids_per_group, sstats: np.ndarray) -> np.ndarray:
         K, V = sstats.shape
@@ -586,32 +739,74 @@ class TopicModel:
     def fit_transform(self, texts: Sequence[str], y=None) -> np.ndarray:
         return self.fit(texts).transform(texts)
 
-    def _overig_mask(self, theta: np.ndarray) -> np.ndarray:
-        return theta.max(1, initial=0.0) < self.overig_threshold
-
-    def _named_mask(self) -> np.ndarray:
-        """Topics that carry a category (seeded, auto-mapped or named by staff)."""
-        return (self.topics_.sort_values("topic_id")["category"] != OVERIG).to_numpy()
-
-    def assign(self, texts: Sequence[str], ids: Sequence[str] | None = None, *, theta: np.ndarray | None = None) -> pd.DataFrame:
-        """Up to ``max_topics`` categories per text, best first: topics that carry a category
-        (seeded, auto-mapped or named by staff) with probability >= ``overig_threshold``. A text
-        without such a topic gets one row with category ``overig``; when an unnamed free topic
-        holds it confidently, that topic's id and name (as subcategory) are on the row, so a new
-        subject stays visible until staff name it.
-
-        Columns: signal_id, rank, topic_id (-1: none), stable_id, category, subcategory, prob.
-        """
+    def _topic_scores(self, texts: Sequence[str] | None, theta: np.ndarray | None) -> np.ndarray:
+        """Per text and topic, the weight that decides categories: LDA's topic weight, or (with the
+        refiner) each class's blended score shared over the class's topics in proportion to LDA."""
         self._check()
         if theta is None:
+            if texts is None:
+                raise ValueError("pass the texts (and optionally their theta from transform())")
+            texts = list(texts)
             theta = self.transform(texts)
-        n = theta.shape[0]
+        if getattr(self, "refiner_", None) is None:
+            return theta
+        if texts is None:
+            raise ValueError("this model refines categories from the texts' words: pass the texts with theta")
+        from scipy import sparse
+
+        indptr, indices, data = self._csr(list(texts))
+        X = sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.vocab_)))
+        S = self._scores(theta, X)
+        T = np.zeros_like(theta)
+        for j, ks in enumerate(self.class_topics_):
+            sub = theta[:, ks]
+            tot = sub.sum(1, keepdims=True)
+            share = np.where(tot > 0, sub / np.where(tot > 0, tot, 1.0), 1.0 / len(ks))
+            T[:, ks] = S[:, [j]] * share
+        return T
+
+    def _groups(self) -> tuple[list[Any], np.ndarray]:
+        """Assignment groups: each category carried by topics (named), and each topic without a
+        category on its own. Returns the keys (category str, or topic id int) and a topic x group
+        indicator."""
+        t = self.topics_.sort_values("topic_id")
+        keys: list[Any] = []
+        col: dict[Any, int] = {}
+        M = []
+        for k, c in zip(t["topic_id"], t["category"]):
+            key = int(k) if c == OVERIG else str(c)
+            if key not in col:
+                col[key] = len(keys)
+                keys.append(key)
+            M.append(col[key])
+        ind = np.zeros((self.n_topics, len(keys)))
+        ind[np.arange(self.n_topics), M] = 1.0
+        return keys, ind
+
+    def assign(self, texts: Sequence[str] | None, ids: Sequence[str] | None = None, *,
+               theta: np.ndarray | None = None) -> pd.DataFrame:
+        """Up to ``max_topics`` categories per text, best first, each with probability >=
+        ``overig_threshold``: the summed weight of the category's topics (blended with the
+        refiner's vote when ``refine``), and its leading topic (topic_id, stable_id, subcategory).
+        A free topic nobody has named yet counts on its own, as category ``overig`` with the topic's
+        name as subcategory, so a new subject stays visible until staff name it. A text without
+        any confident category or free topic gets one ``overig`` row with topic_id -1.
+
+        Pass the texts; ``theta`` (from :meth:`transform` on the same texts) saves inferring it again.
+        Columns: signal_id, rank, topic_id (-1: none), stable_id, category, subcategory, prob.
+        """
+        T = self._topic_scores(texts, theta)
+        n = T.shape[0]
         ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
-        named = self._named_mask()
-        m = min(self.max_topics, int(named.sum())) or 1
-        tn = np.where(named[None, :], theta, 0.0)
-        order = np.argsort(-tn, axis=1, kind="stable")[:, :m]
-        probs = np.take_along_axis(tn, order, axis=1)
+        keys, ind = self._groups()
+        G = T @ ind
+        lead = np.zeros(G.shape, dtype=np.int64)  # the leading topic of each group per text
+        for g in range(len(keys)):
+            ks = np.flatnonzero(ind[:, g])
+            lead[:, g] = ks[T[:, ks].argmax(1)] if len(ks) > 1 else ks[0]
+        m = min(self.max_topics, len(keys)) or 1
+        order = np.argsort(-G, axis=1, kind="stable")[:, :m]
+        probs = np.take_along_axis(G, order, axis=1)
         ok = probs >= self.overig_threshold
         top = self.topics_.set_index("topic_id").sort_index()
         cat = top["category"].to_numpy(dtype=object)
@@ -619,23 +814,19 @@ class TopicModel:
         name = top["name"].to_numpy(dtype=object)
         sid = top["stable_id"].to_numpy(dtype=object)
         r, c = np.nonzero(ok)
-        tids = order[r, c]
+        tids = lead[r, order[r, c]]
+        free = cat[tids] == OVERIG
         df = pd.DataFrame({
             "signal_id": ids[r], "rank": (c + 1).astype(np.int64), "topic_id": tids.astype(np.int64),
-            "stable_id": sid[tids], "category": cat[tids], "subcategory": sub[tids], "prob": probs[r, c],
+            "stable_id": sid[tids], "category": cat[tids], "subcategory": np.where(free, name[tids], sub[tids]),
+            "prob": probs[r, c],
         })
         none = np.flatnonzero(~ok[:, 0])
         if len(none):
-            tf = np.where(named[None, :], 0.0, theta[none])
-            best = tf.argmax(1)
-            bp = tf[np.arange(len(none)), best]
-            conf = bp >= self.overig_threshold
             ov = pd.DataFrame({
                 "signal_id": ids[none], "rank": np.ones(len(none), dtype=np.int64),
-                "topic_id": np.where(conf, best, -1).astype(np.int64),
-                "stable_id": np.where(conf, sid[best], None), "category": OVERIG,
-                "subcategory": np.where(conf, name[best], None),
-                "prob": np.where(conf, bp, 1.0 - theta[none].max(1, initial=0.0)),
+                "topic_id": np.full(len(none), -1, dtype=np.int64), "stable_id": None, "category": OVERIG,
+                "subcategory": None, "prob": 1.0 - G[none].max(1, initial=0.0),
             })
             df = pd.concat([df, ov], ignore_index=True)
         pos = pd.Series(np.arange(n), index=pd.Index(ids)).reindex(df["signal_id"]).to_numpy()
@@ -659,11 +850,10 @@ class TopicModel:
 
     def category_scores(self, texts: Sequence[str] | None = None, ids: Sequence[str] | None = None, *,
                         theta: np.ndarray | None = None) -> pd.DataFrame:
-        """Per text, the summed topic weight per category (columns: taxonomy keys in order, then
-        ``overig``, which takes unnamed free topics and the mass of empty texts). Rows sum to 1."""
-        self._check()
-        if theta is None:
-            theta = self.transform(texts)
+        """Per text, the weight per category that :meth:`assign` ranks by (columns: taxonomy keys in
+        order, then ``overig``, which takes unnamed free topics and the mass of empty texts). Rows
+        sum to 1."""
+        theta = self._topic_scores(texts, theta)
         cats = list(self.taxonomy.keys) if self.taxonomy is not None else []
         for c in self.topics_["category"]:
             if c not in cats and c != OVERIG:
@@ -682,9 +872,9 @@ class TopicModel:
         self._check()
         return self.topics_[["topic_id", "stable_id", "name", "category", "subcategory"]].copy()
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
+    def predict(self, texts: Sequence[str], *, theta: np.ndarray | None = None) -> np.ndarray:
         """Main category per text (``overig`` when no topic is confident enough)."""
-        a = self.assign(texts)
+        a = self.assign(texts, theta=theta)
         return a.loc[a["rank"] == 1, "category"].to_numpy(dtype=object)
 
     # ---- quality -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from .taxonomy import Taxonomy, load_taxonomy
 
 
 def load_signal_texts(store, *, since=None, until=None) -> pd.DataFrame:
-    """signal_id, received_at, text from the shared zone, ordered by signal_id (deterministic)."""
+    """signal_id, source, received_at, text from the shared zone, ordered by signal_id (deterministic)."""
     where, params = [], []
     if since is not None:
         where.append("received_at >= ?")
@@ -29,7 +29,7 @@ def load_signal_texts(store, *, since=None, until=None) -> pd.DataFrame:
     if until is not None:
         where.append("received_at < ?")
         params.append(pd.Timestamp(until).to_pydatetime())
-    sql = "SELECT signal_id, received_at, text FROM signals" + (" WHERE " + " AND ".join(where) if where else "")
+    sql = "SELECT signal_id, source, received_at, text FROM signals" + (" WHERE " + " AND ".join(where) if where else "")
     df = store.shared.query_df(sql + " ORDER BY signal_id", params)
     df["text"] = df["text"].fillna("").astype(str)
     return df
@@ -64,7 +64,7 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
         raise ValueError("no signals in the shared zone to fit a topic model on (run ingest first)")
     held = heldout_mask(df["signal_id"], heldout_share if len(df) >= 200 else 0.0)
     train = df.loc[~held, "text"].tolist()
-    model.fit(train)
+    model.fit(train, groups=df.loc[~held, "source"].fillna("").astype(str).tolist())
     model.metrics_ = model.metrics(train[:coherence_sample] if coherence_sample else None,
                                    df.loc[held, "text"].tolist() or None)
     model.alignment_ = None
@@ -108,8 +108,9 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
     for start in range(0, len(todo), batch_size):
         part = todo.iloc[start:start + batch_size]
         ids = part["signal_id"].tolist()
-        theta = model.transform(part["text"].fillna("").astype(str).tolist())
-        a = model.assign(None, ids, theta=theta)
+        texts = part["text"].fillna("").astype(str).tolist()
+        theta = model.transform(texts)
+        a = model.assign(texts, ids, theta=theta)
         a["model_version"] = version
         n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
         cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
