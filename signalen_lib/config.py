@@ -48,7 +48,7 @@ class Settings(BaseModel):
     min_cell_size: int = 5
     retention_default_days: int = 730
     ingest_chunk_rows: int = 50000
-    n_topics: int = 30
+    n_topics: int = 66
     overig_threshold: float = 0.25
     max_topics_per_text: int = 3
     seed: int = 42
