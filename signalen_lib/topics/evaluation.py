@@ -41,7 +41,7 @@ def load_synthetic(out_dir: str | Path, *, mask: bool = True) -> pd.DataFrame:
     parts = []
     kto = pd.read_csv(d / "kto" / "kto_export.csv", sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
     parts.append(pd.DataFrame({"signal_id": "kto:" + kto["Respondentnummer"], "text": kto["Toelichting"]}))
-    kl = pd.read_excel(d / "klacht" / "klachten_export.xlsx", dtype=str).fillna("")
+    kl = pd.read_excel(d / "klacht" / "klachten_export.xlsx", dtype=str, engine="calamine").fillna("")
     parts.append(pd.DataFrame({"signal_id": "klacht:" + kl["Zaaknummer"], "text": kl["Omschrijving"]}))
     tb = pd.read_json(d / "terugbelnotitie" / "terugbelnotities.jsonl", lines=True, dtype=False)
     parts.append(pd.DataFrame({"signal_id": "terugbelnotitie:" + tb["id"].astype(str), "text": tb["notitie"].astype(str)}))

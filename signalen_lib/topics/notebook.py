@@ -29,7 +29,9 @@ class TopicsStep:
                 "teksten (model)": m.n_docs_, "seed": m.random_state,
                 "data-hash": m.data_hash_[:12], "vorige versie": getattr(m, "previous_version_", None),
                 "nieuw toegewezen signalen": self.assigned.get("assigned"),
-                "aandeel overig (nieuw toegewezen)": round(self.assigned.get("overig_share", 0.0), 3)}
+                "aandeel overig (nieuw toegewezen)": round(self.assigned.get("overig_share", 0.0), 3),
+                "weggelaten sjabloonwoorden per kanaal": ", ".join(getattr(m, "boilerplate_words_", []) or []) or "geen",
+                "zelflerende verfijning (teksten)": getattr(m, "refiner_train_n_", 0) if getattr(m, "refiner_", None) is not None else "uit"}
         for k, v in (getattr(m, "metrics_", {}) or {}).items():
             rows[f"maat: {k}"] = round(v, 4) if isinstance(v, float) else v
         return pd.DataFrame({"waarde": pd.Series(rows, dtype=object)})
