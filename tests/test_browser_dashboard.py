@@ -100,9 +100,11 @@ def page(server, browser):
     pg = ctx.new_page()
     pg.requests = []  # type: ignore[attr-defined]
     pg.dialogs = []  # type: ignore[attr-defined]
+    pg.console = []  # type: ignore[attr-defined]
     pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("console", lambda m: pg.console.append(m.text))
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.goto(server["base"] + "/voila/render/dashboard.ipynb")
+    pg.response = pg.goto(server["base"] + "/voila/render/dashboard.ipynb")  # type: ignore[attr-defined]
     pg.wait_for_selector(VIEWS["Overzicht"][1], timeout=120_000)
     yield pg
     ctx.close()
@@ -191,6 +193,20 @@ def test_examples_are_masked_and_script_shows_as_text(page):
 def test_no_request_leaves_localhost(page, server):
     hosts = {urlparse(u).hostname for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts and hosts <= {"127.0.0.1", "localhost"}, hosts
+
+
+def test_content_security_policy_keeps_the_page_local(page):
+    """The page is served with a CSP that allows this server only; the dashboard draws without a
+    single violation, and a script that tries to reach another host is refused by the browser."""
+    csp = page.response.headers.get("content-security-policy", "")
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp, csp
+    assert not [m for m in page.console if "Content Security Policy" in m], page.console
+    outcome = page.evaluate("""async () => {
+        try { await fetch('http://198.51.100.7/x', {mode: 'no-cors'}); return 'sent'; }
+        catch (e) { return 'refused'; } }""")
+    assert outcome == "refused"
+    page.wait_for_function("() => true")
+    assert any("Content Security Policy" in m and "198.51.100.7" in m for m in page.console), page.console[-5:]
 
 
 def _raw_get(base: str, path: str) -> tuple[int, bytes]:

@@ -41,7 +41,24 @@ TEMPLATE_NAME = "signalen"
 # JupyterLab UI extensions installed in the venv have no business on the dashboard page (jupytext's
 # fails to load there and both add requests).
 LABEXTENSIONS_DENIED = ["jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"]
-SECURITY_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+# The browser may load and connect to this server only: even a widget or chart that tried to
+# reach a CDN or post data elsewhere is refused by the browser. Voila's page scripts are inline
+# and Vega compiles its expressions, hence 'unsafe-inline' and 'unsafe-eval' for scripts.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+])
+SECURITY_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                    "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 
 def notebook_dir() -> Path:
