@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import time
 from datetime import date, timedelta
 
@@ -635,11 +636,38 @@ def compliments_html(data: DashboardData, f: Filters, k: int, limit: int = 12, c
     return head + f"<div class='{css}'>{cards}</div>"
 
 
+def wait_for_visitor() -> bool:
+    """In a kernel Voila pre-heats for its pool, block until a visitor's request arrives and return
+    True; elsewhere return False at once."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+        return False
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    return True
+
+
+def fresh_data(settings: Settings) -> DashboardData:
+    """The aggregates, loaded ahead (in a pooled kernel: before anyone visits) and loaded again
+    when the nightly pipeline has refreshed them since, so no visitor sees yesterday's numbers."""
+    import sys
+
+    log = sys.__stderr__ or sys.stderr  # the server's log (in a kernel, sys.stderr would be page output)
+    data = DashboardData.load(settings)
+    print(f"signalen dashboard: aggregates loaded (refreshed_at {data.meta.get('refreshed_at', '')})", file=log, flush=True)
+    if wait_for_visitor() and data.is_stale():
+        data.con.close()
+        data = DashboardData.load(settings)
+        print(f"signalen dashboard: aggregates reloaded for a visitor (refreshed_at {data.meta.get('refreshed_at', '')})",
+              file=log, flush=True)
+    return data
+
+
 def build_app(settings: Settings | None = None, *, data: DashboardData | None = None) -> W.Widget:
     """The dashboard widget for ``settings`` (default: ``load_config()``); a Dutch message if no data."""
     settings = settings or load_config()
     try:
-        data = data or DashboardData.load(settings)
+        data = data or fresh_data(settings)
     except DashboardDataError as exc:
         return W.HTML(CSS + f"<div class='signalen-app'><h2>Signaalmanagement</h2>{charts.message_html(str(exc))}</div>")
     if data.last_day is None:
@@ -653,7 +681,7 @@ def build_compliments_wall(settings: Settings | None = None, *, days: int = 30, 
     """Full-screen wall of the most recent compliments (last ``days`` days) for office displays."""
     settings = settings or load_config()
     try:
-        data = data or DashboardData.load(settings)
+        data = data or fresh_data(settings)
     except DashboardDataError as exc:
         return W.HTML(CSS + charts.message_html(str(exc)))
     if data.last_day is None:

@@ -156,6 +156,29 @@ class DashboardData:
                    category_names=cat_names, subcategory_names=sub_names, wijken=wj, buurten=bu,
                    models=models, status_tables=status)
 
+    @staticmethod
+    def current_meta(settings: Settings) -> dict | None:
+        """What :meth:`load` would put in ``meta`` now (the aggregates' refresh record and the
+        pipeline's notice), read without copying the aggregates; None when it cannot be read."""
+        try:
+            store = open_store(settings, restricted=False, read_only=True)
+        except Exception:  # noqa: BLE001
+            return None
+        try:
+            meta = read_meta(store.shared)
+            meta.update(_freshness(store, settings))
+            return meta
+        except Exception:  # noqa: BLE001
+            return None
+        finally:
+            store.close()
+
+    def is_stale(self) -> bool:
+        """True when the pipeline has refreshed the aggregates (or recorded a run) since this copy
+        was loaded."""
+        now = self.current_meta(self.settings)
+        return now is not None and now != self.meta
+
     # ---- queries ------------------------------------------------------------------------
     def q(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
