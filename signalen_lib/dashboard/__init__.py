@@ -1,7 +1,9 @@
 """Step 3, Visualiseren: the staff dashboard (ipywidgets app served by Voila).
 
-``build_app(settings) -> ipywidgets.Widget`` is what the Voila notebooks in
-``notebooks/dashboard/`` display; ``signalen serve`` starts Voila (see :mod:`.serve`).
+``build_app(settings) -> ipywidgets.Widget`` builds the dashboard; the Voila notebooks in
+``notebooks/dashboard/`` call ``show_dashboard`` / ``show_compliments_wall``, which display it and
+rebuild it when a visitor arrives after the aggregates were refreshed; ``signalen serve`` starts
+Voila (see :mod:`.serve`).
 """
 from __future__ import annotations
 
@@ -18,4 +20,16 @@ def build_compliments_wall(settings=None, **kwargs):
     return _build(settings, **kwargs)
 
 
-__all__ = ["build_app", "build_compliments_wall"]
+def show_dashboard(settings=None) -> None:
+    from .app import build_app as _build, show
+
+    show(_build, settings)
+
+
+def show_compliments_wall(settings=None, **kwargs) -> None:
+    from .app import build_compliments_wall as _build, show
+
+    show(_build, settings, **kwargs)
+
+
+__all__ = ["build_app", "build_compliments_wall", "show_dashboard", "show_compliments_wall"]

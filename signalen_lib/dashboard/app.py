@@ -647,27 +647,47 @@ def wait_for_visitor() -> bool:
     return True
 
 
-def fresh_data(settings: Settings) -> DashboardData:
-    """The aggregates, loaded ahead (in a pooled kernel: before anyone visits) and loaded again
-    when the nightly pipeline has refreshed them since, so no visitor sees yesterday's numbers."""
+def _log(msg: str) -> None:
     import sys
 
-    log = sys.__stderr__ or sys.stderr  # the server's log (in a kernel, sys.stderr would be page output)
-    data = DashboardData.load(settings)
-    print(f"signalen dashboard: aggregates loaded (refreshed_at {data.meta.get('refreshed_at', '')})", file=log, flush=True)
-    if wait_for_visitor() and data.is_stale():
-        data.con.close()
+    # the server's log: in a kernel, sys.stderr would become output on the page
+    print("signalen dashboard: " + msg, file=sys.__stderr__ or sys.stderr, flush=True)
+
+
+def show(builder, settings: Settings | None = None, **kwargs) -> None:
+    """Display what ``builder(settings, data=...)`` builds, for a Voila notebook. The page is built
+    ahead (in a pooled kernel: before anyone visits, so it opens at once); when the visitor
+    arrives after the nightly pipeline refreshed the aggregates, the page is built again from the
+    new aggregates, so no visitor sees yesterday's numbers."""
+    from IPython.display import display
+
+    settings = settings or load_config()
+    try:
         data = DashboardData.load(settings)
-        print(f"signalen dashboard: aggregates reloaded for a visitor (refreshed_at {data.meta.get('refreshed_at', '')})",
-              file=log, flush=True)
-    return data
+    except DashboardDataError:
+        data = None
+    _log(f"aggregates loaded (refreshed_at {data.meta.get('refreshed_at', '') if data else '-'})")
+    box = W.VBox([builder(settings, data=data, **kwargs) if data is not None else builder(settings, **kwargs)])
+    display(box)
+    if wait_for_visitor() and (data is None or data.is_stale()):
+        try:
+            fresh = DashboardData.load(settings)
+        except DashboardDataError:
+            return
+        old = box.children
+        box.children = (builder(settings, data=fresh, **kwargs),)
+        for w in old:
+            w.close()
+        if data is not None:
+            data.con.close()
+        _log(f"aggregates reloaded for a visitor (refreshed_at {fresh.meta.get('refreshed_at', '')})")
 
 
 def build_app(settings: Settings | None = None, *, data: DashboardData | None = None) -> W.Widget:
     """The dashboard widget for ``settings`` (default: ``load_config()``); a Dutch message if no data."""
     settings = settings or load_config()
     try:
-        data = data or fresh_data(settings)
+        data = data or DashboardData.load(settings)
     except DashboardDataError as exc:
         return W.HTML(CSS + f"<div class='signalen-app'><h2>Signaalmanagement</h2>{charts.message_html(str(exc))}</div>")
     if data.last_day is None:
@@ -681,7 +701,7 @@ def build_compliments_wall(settings: Settings | None = None, *, days: int = 30, 
     """Full-screen wall of the most recent compliments (last ``days`` days) for office displays."""
     settings = settings or load_config()
     try:
-        data = data or fresh_data(settings)
+        data = data or DashboardData.load(settings)
     except DashboardDataError as exc:
         return W.HTML(CSS + charts.message_html(str(exc)))
     if data.last_day is None:
