@@ -9,6 +9,7 @@ from __future__ import annotations
 from signalen_lib.dashboard.serve import stop
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -64,14 +65,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
+    with demo_server(tmp_path_factory.mktemp("browser"), n=12000) as srv:
+        yield srv
+
+
+@contextlib.contextmanager
+def demo_server(root: Path, n: int):
+    """A Voila server (pool of 1) on a demo store of ``n`` signals in ``root``."""
     from signalen_lib.config import load_config
     from signalen_lib.dashboard.serve import start, wait_until_ready
     from signalen_lib.store import open_store
 
-    root = tmp_path_factory.mktemp("browser")
     settings = load_config(None, data_dir=str(root / "data"), reports_dir=str(root / "reports"))
     with open_store(settings) as st:
-        fill_demo_store(st, settings, n=12000)
+        fill_demo_store(st, settings, n=n)
     port = _free_port()
     log = root / "voila.log"
     proc = start(settings, port=port, pool_size=1, cull_idle_timeout=120, cull_interval=30, log_path=log)
