@@ -73,7 +73,7 @@ def main() -> int:
     lab["model"] = lab["signal_id"].map(pred.set_index("signal_id")["category"]).fillna("overig")
     print(f"labelled sample: {len(lab)} texts, {lab['category'].nunique()} categories, {sample['stratum'].nunique()} strata "
           f"(source x quarter x predicted topic)")
-    W = model.transform(lab["text"].tolist())
+    W = model.topic_scores(lab["text"].tolist())  # as the model ranks categories (refiner included)
     tokens, _ = _adapters.preprocess(lab["text"].tolist())
     prep = [" ".join(t) for t in tokens]
     cats = sorted(lab["category"].unique())

@@ -745,7 +745,7 @@ class TopicModel:
     def fit_transform(self, texts: Sequence[str], y=None) -> np.ndarray:
         return self.fit(texts).transform(texts)
 
-    def _topic_scores(self, texts: Sequence[str] | None, theta: np.ndarray | None) -> np.ndarray:
+    def topic_scores(self, texts: Sequence[str] | None, theta: np.ndarray | None = None) -> np.ndarray:
         """Per text and topic, the weight that decides categories: LDA's topic weight, or (with the
         refiner) each class's blended score shared over the class's topics in proportion to LDA."""
         self._check()
@@ -801,7 +801,7 @@ class TopicModel:
         Pass the texts; ``theta`` (from :meth:`transform` on the same texts) saves inferring it again.
         Columns: signal_id, rank, topic_id (-1: none), stable_id, category, subcategory, prob.
         """
-        T = self._topic_scores(texts, theta)
+        T = self.topic_scores(texts, theta)
         n = T.shape[0]
         ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
         keys, ind = self._groups()
@@ -859,7 +859,7 @@ class TopicModel:
         """Per text, the weight per category that :meth:`assign` ranks by (columns: taxonomy keys in
         order, then ``overig``, which takes unnamed free topics and the mass of empty texts). Rows
         sum to 1."""
-        theta = self._topic_scores(texts, theta)
+        theta = self.topic_scores(texts, theta)
         cats = list(self.taxonomy.keys) if self.taxonomy is not None else []
         for c in self.topics_["category"]:
             if c not in cats and c != OVERIG:

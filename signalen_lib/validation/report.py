@@ -188,7 +188,7 @@ def label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> d
     except (ImportError, FileNotFoundError, ValueError, AttributeError):
         return None
     texts = df["text"].fillna("").astype(str).tolist()
-    W = model.transform(texts)
+    W = model.topic_scores(texts)  # topic weights as the model ranks categories (refiner included)
     tokens, _ = _adapters.preprocess(texts)
     prep = [" ".join(t) for t in tokens]
     y = df["category"].astype(str).to_numpy()
