@@ -26,9 +26,9 @@ from pathlib import Path
 
 from signalen_lib.config import load_config
 from signalen_lib.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, free_port, tree_memory
-from signalen_lib.dashboard.demo import PART_TABLES, synthetic_aggregates
+from signalen_lib.synth.store import PART_TABLES, synthetic_aggregates
 from signalen_lib.dashboard.serve import start, stop, wait_until_ready
-from signalen_lib.insights.aggregates import DIMENSIONS, MEASURES
+from signalen_lib.dashboard.aggregates import DIMENSIONS, MEASURES
 from signalen_lib.store import open_store
 
 OVERZICHT_CHARTS = (".signalen-chart-volume", ".signalen-chart-kpi", ".signalen-chart-change")

@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from signalen_lib.insights.effect import (  # noqa: E402
+from signalen_lib.improvements.effect import (  # noqa: E402
     batched_wave, its_volume, mailing_wave, measure_effect, placebo_check, simulate_weekly_series, weekly_series,
 )
 
@@ -60,7 +60,7 @@ def corpus(n: int, seed: int) -> None:
     from helpers_synth_store import events, store_from_ground_truth, synth_corpus
 
     from signalen_lib.config import load_config
-    from signalen_lib.insights.improvements import add_improvement
+    from signalen_lib.improvements.register import add_improvement
     from signalen_lib.store import open_store
 
     out = synth_corpus(n=n, seed=seed)

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from helpers_synth_store import ground_truth, store_from_ground_truth, synth_corpus  # noqa: E402
 
 from signalen_lib.config import load_config  # noqa: E402
-from signalen_lib.insights.compliments import residual_pii  # noqa: E402
-from signalen_lib.insights.perception import CLASSES, PerceptionClassifier, metrics  # noqa: E402
+from signalen_lib.reports.compliments import residual_pii  # noqa: E402
+from signalen_lib.perception.model import CLASSES, PerceptionClassifier, metrics  # noqa: E402
 from signalen_lib.store import open_store  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "real"
@@ -77,7 +77,7 @@ def perception(n: int, seed: int, label_counts: list[int]) -> None:
             print(f"{n_lab:>6} {name:<16} {r['n']:>6} {r['accuracy']:>8.3f} {r['macro_f1']:>8.3f}")
         # the score bins themselves as a predictor of the text's perception (what the weak labels are worth)
         print(f"{n_lab:>6} {'  (fit ' + format(fit_s, '.0f') + 's; priors ' + str({k: v['method'] for k, v in model.describe_priors().items()}) + ')'}")
-    from signalen_lib.insights.perception import weak_labels
+    from signalen_lib.perception.model import weak_labels
 
     wl = weak_labels(df.loc[kto, "score"])
     r = metrics(df.loc[kto, "truth"], wl)

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from signalen_lib.config import load_config  # noqa: E402
-from signalen_lib.reports import pipeline as pl  # noqa: E402
-from signalen_lib.reports.demo import deliver, pipeline_steps_with_labels  # noqa: E402
-from signalen_lib.reports.scheduled import clusters_in_period, run_monthly_reports  # noqa: E402
+from signalen_lib.runs import pipeline as pl  # noqa: E402
+from signalen_lib.demo import deliver, pipeline_steps_with_labels  # noqa: E402
+from signalen_lib.runs.scheduled import clusters_in_period, run_monthly_reports  # noqa: E402
 from signalen_lib.store import open_store  # noqa: E402
 
 

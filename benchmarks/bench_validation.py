@@ -41,7 +41,7 @@ def main() -> int:
     from signalen_lib.store import open_store
     from signalen_lib.topics import fit_store
     from signalen_lib.validation import LabelInformedAssigner, TfidfBaseline, draw_sample, evaluate
-    from signalen_lib.validation import _adapters
+    from signalen_lib.validation import adapters as _adapters
     from signalen_lib.validation.report import model_assignments, validate_store
     from signalen_lib.validation.standalone import stratified_split
 

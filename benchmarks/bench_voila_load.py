@@ -26,7 +26,7 @@ from pathlib import Path
 
 from signalen_lib.config import load_config
 from signalen_lib.dashboard.browser import CHART_DRAWN, CHROMIUM, CHROMIUM_ARGS, free_port, tree_memory
-from signalen_lib.dashboard.demo import fill_demo_store
+from signalen_lib.synth.store import fill_demo_store
 from signalen_lib.dashboard.serve import start, stop, wait_until_ready
 from signalen_lib.store import open_store
 

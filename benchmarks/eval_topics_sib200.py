@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         return 0
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
-    from signalen_lib.topics.taxonomy import Taxonomy
+    from signalen_lib.vocab.taxonomy import Taxonomy
 
     df = load()
     texts, y = df["text"].tolist(), df["category"].to_numpy()

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from .config import ConfigError, load_config
+from signalen_lib.config import ConfigError, load_config
 
 app = typer.Typer(
     help="signalen: werkbank voor signaalmanagement (collect, mask, model, validate, show, improve).",
@@ -28,8 +28,10 @@ COMMAND_MODULES = (
     "signalen_lib.privacy.commands",
     "signalen_lib.topics.commands",
     "signalen_lib.validation.commands",
-    "signalen_lib.insights.commands",
+    "signalen_lib.perception.commands",
     "signalen_lib.reports.commands",
+    "signalen_lib.improvements.commands",
+    "signalen_lib.runs.commands",
     "signalen_lib.dashboard.commands",
 )
 
@@ -49,7 +51,7 @@ def show_config(config: Optional[Path] = ConfigOption) -> None:
 @app.command("init-db")
 def init_db(config: Optional[Path] = ConfigOption) -> None:
     """Create or upgrade the store's tables in both zones (versioned migrations)."""
-    from .store import open_store
+    from signalen_lib.store import open_store
 
     settings = load_config(config)
     with open_store(settings, migrate=False) as store:
@@ -66,21 +68,17 @@ COMMAND_INDEX: dict[str, str] = {
     **dict.fromkeys(("mask-text", "privacy-eval", "retention"), "signalen_lib.privacy.commands"),
     "topics": "signalen_lib.topics.commands",
     **dict.fromkeys(("validate", "labels"), "signalen_lib.validation.commands"),
-    **dict.fromkeys(("perception", "kpi", "drivers", "compliments", "effect", "improvements"), "signalen_lib.insights.commands"),
-    **dict.fromkeys(("pipeline", "report", "runs", "demo"), "signalen_lib.reports.commands"),
+    "perception": "signalen_lib.perception.commands",
+    **dict.fromkeys(("kpi", "drivers", "compliments"), "signalen_lib.reports.commands"),
+    **dict.fromkeys(("effect", "improvements"), "signalen_lib.improvements.commands"),
+    **dict.fromkeys(("pipeline", "report", "runs", "demo"), "signalen_lib.runs.commands"),
     "serve": "signalen_lib.dashboard.commands",
 }
 
 
 def _register(names) -> None:
     for name in names:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        mod.register(app)
+        importlib.import_module(name).register(app)
 
 
 def _register_for(argv: list[str]) -> None:
@@ -89,11 +87,28 @@ def _register_for(argv: list[str]) -> None:
     _register([module] if module else COMMAND_MODULES)
 
 
+NOISY_LOGGERS = ("gensim", "papermill", "smart_open", "traitlets", "presidio-analyzer", "numexpr", "nbclient", "urllib3")
+
+
+def _quiet_libraries(verbose: bool) -> None:
+    """Library INFO/DEBUG logs (gensim, papermill, presidio, ...) only with ``--verbose``."""
+    import logging
+
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: known errors become one line on stderr and exit code 2."""
-    from .store.database import StoreError
+    """Entry point: known errors become one line on stderr and exit code 2. ``--verbose`` (anywhere on
+    the line) shows the libraries' INFO logs."""
+    from signalen_lib.store.database import StoreError
 
     argv = sys.argv[1:] if argv is None else argv
+    verbose = any(a in ("--verbose", "-v") for a in argv)
+    argv = [a for a in argv if a not in ("--verbose", "-v")]
+    _quiet_libraries(verbose)
     _register_for(argv)
     try:
         rc = app(args=argv, standalone_mode=False)  # click returns the code of typer.Exit(n) here

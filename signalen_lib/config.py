@@ -57,8 +57,13 @@ class Settings(BaseModel):
     gate_enforce: bool = True
     dissatisfied_max_score: int = 6
     kpi_target_change: float = -0.30
+    kpi_baseline: str | None = None
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8866
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "signalen@localhost"
+    alert_recipients: list[str] = []
 
     # ---- derived paths -------------------------------------------------------------
     @property
@@ -70,7 +75,7 @@ class Settings(BaseModel):
         if self.restricted_url:
             return self.restricted_url
         if self.shared_url.startswith("postgres"):
-            from .store.urls import with_schema
+            from signalen_lib.store.urls import with_schema
 
             return with_schema(self.shared_url, "restricted")
         return f"duckdb:///{self.data_dir / 'restricted.duckdb'}"
@@ -100,7 +105,7 @@ class Settings(BaseModel):
 
     @property
     def taxonomy_path(self) -> Path:
-        return self.taxonomy_file or PACKAGE_DIR / "topics" / "taxonomy.yaml"
+        return self.taxonomy_file or PACKAGE_DIR / "vocab" / "taxonomy.yaml"
 
     @property
     def geo_dir(self) -> Path:
@@ -116,6 +121,7 @@ class Settings(BaseModel):
 
 
 _FIELDS = set(Settings.model_fields)
+_LIST_FIELDS = {n for n, f in Settings.model_fields.items() if getattr(f.annotation, "__origin__", None) is list}
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -147,7 +153,10 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Sett
         name = key[len(ENV_PREFIX):].lower()
         if name not in _FIELDS:
             raise ConfigError(f"environment variable {key}: unknown setting '{name}'")
-        values[name] = None if val == "" else val
+        if name in _LIST_FIELDS:  # a list setting from the environment: comma-separated
+            values[name] = [x.strip() for x in val.strip("[]").replace("'", "").split(",") if x.strip()]
+        else:
+            values[name] = None if val == "" else val
     for key, val in overrides.items():
         if key not in _FIELDS:
             raise ConfigError(f"unknown setting '{key}'")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from signalen_lib.dashboard.demo import PART_TABLES
-from signalen_lib.insights.aggregates import read_meta, refresh_aggregates
-from signalen_lib.insights.alerts import detect_alerts
+from signalen_lib.synth.store import PART_TABLES
+from signalen_lib.dashboard.aggregates import read_meta, refresh_aggregates
+from signalen_lib.dashboard.alerts import detect_alerts
 
 
 def _signals(rows):

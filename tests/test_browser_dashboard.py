@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from signalen_lib.dashboard.demo import CANARY_NAME, CANARY_PHONE, SCRIPT_TEXT, fill_demo_store
+from signalen_lib.synth.store import CANARY_NAME, CANARY_PHONE, SCRIPT_TEXT, fill_demo_store
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,9 @@ VIEWS = {  # tab title -> (screenshot name, selector that proves the view is dra
     "Wijken": ("wijken", ".signalen-chart-map .vega-embed :is(canvas, svg)"),
     "Voorbeelden": ("voorbeelden", ".signalen-examples"),
     "Complimenten": ("complimenten", ".signalen-wall .card"),
-    "Model en validatie": ("model", "text=Topicmodellen"),
+    "Wat drijft ontevredenheid": ("drijvers", ".signalen-drivers"),
+    "Verbeteren": ("verbeteren", "text=Verbeteren: wat leverden de verbeteracties op?"),
+    "Kwaliteit": ("kwaliteit", "text=Details voor data-analisten"),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from signalen_lib.dashboard import build_app
 from signalen_lib.dashboard.app import Dashboard
-from signalen_lib.dashboard.demo import CANARY_NAME, CANARY_PHONE, fill_demo_store
+from signalen_lib.synth.store import CANARY_NAME, CANARY_PHONE, fill_demo_store
 from signalen_lib.store import open_store
 
 

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from signalen_lib.insights.effect import (
+from signalen_lib.improvements.effect import (
     EffectResult, batched_wave, effect_chart, find_mailings, its_volume, mailing_wave, measure_effect,
     placebo_check, simulate_weekly_series, verdict_nl, weekly_series,
 )
-from signalen_lib.insights.improvements import (
+from signalen_lib.improvements.register import (
     ImprovementError, add_improvement, get_improvement, import_csv, list_improvements, register_widget,
 )
 

@@ -139,8 +139,8 @@ def test_empty_and_missing_files_are_reported_not_crashing(store, settings, tmp_
 def test_wrong_declared_encoding_names_the_line(store, settings, tmp_path):
     import dataclasses
 
-    from signalen_lib.ingest.pipeline import ingest_file
-    from signalen_lib.ingest.registry import get_source
+    from signalen_lib.ingest.load import ingest_file
+    from signalen_lib.ingest.sources import get_source
 
     spec = dataclasses.replace(get_source(settings, "kto"), encoding="utf-8")
     path = kto_csv(tmp_path / "kto.csv", ok_rows(2) + ["9;03-02-2025;web;7;Café – één;;;;"], encoding="cp1252")

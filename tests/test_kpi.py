@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from signalen_lib.insights.kpi import kpi, kpi_change_test
+from signalen_lib.reports.kpi import kpi, kpi_change_test
 
 
 def _scores(store, rows):
@@ -68,3 +68,46 @@ def test_kpi_threshold_is_a_setting_and_small_cells_are_suppressed(store, settin
 def test_kpi_rejects_unknown_grouping(store, settings):
     with pytest.raises(ValueError, match="cannot group by"):
         kpi(store, by="text", settings=settings)
+
+
+def test_one_kpi_in_dashboard_monthly_report_and_cli(settings_factory, monkeypatch, capsys):
+    """A month through the dashboard, the monthly report and `signalen kpi`: the same share, the
+    same nulmeting and the same target (Rotterdam: 30% fewer 0-6 scores than in the nulmeting)."""
+    import json
+
+    from signalen_lib.cli import main
+    from signalen_lib.dashboard.aggregates import refresh_aggregates
+    from signalen_lib.dashboard.app import build_app
+    from signalen_lib.reports import monthly
+    from signalen_lib.store import open_store
+
+    settings = settings_factory("duckdb")
+    rng = np.random.default_rng(3)
+    rows = []
+    for day in pd.date_range("2024-01-01", "2025-03-31", freq="D"):
+        for _ in range(3):
+            p = 0.45 if day.year == 2024 else 0.30
+            rows.append((day + pd.Timedelta(hours=10), "kto", "web", "Burgerzaken", int(rng.integers(0, 7)) if rng.random() < p else 9))
+    with open_store(settings) as store:
+        _scores(store, rows)
+        refresh_aggregates(store, settings)
+        ctx = monthly.open_report("2025-02", "", settings=settings, store=store)
+        report = monthly.kpi_month(ctx)
+        text = " ".join(p for p in monthly.section_kpi(ctx) if isinstance(p, str))
+    assert report["baseline_window"] == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert f"hoogstens {monthly.fmt_pct(report['target_share'])}" in text
+    # the dashboard, filtered on that month
+    app = build_app(settings)
+    app.set_filters(period="aangepast")
+    app.set_filters(start=pd.Timestamp("2025-02-01").date(), end=pd.Timestamp("2025-02-28").date())
+    df = app.data.q("SELECT sum(n_scored) s, sum(n_dissatisfied) d FROM agg WHERE day >= '2025-02-01' AND day < '2025-03-01'")
+    dash = app.selection_kpi(int(df["s"].iloc[0]), int(df["d"].iloc[0]))
+    assert f"doel hoogstens {monthly.fmt_pct(report['target_share'])}" in app.v["overzicht_kpis"].value
+    # the command line
+    for k in ("DATA_DIR", "REPORTS_DIR"):
+        monkeypatch.setenv(f"SIGNALEN_{k}", str(getattr(settings, k.lower())))
+    assert main(["kpi", "--by", "", "--current", "2025-02-01:2025-02-28", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)[0]
+    for key in ("n_scored", "n_dissatisfied", "share", "baseline_share", "target_share"):
+        assert report[key] == pytest.approx(dash[key]) == pytest.approx(cli[key]), key
+    assert report["target_share"] == pytest.approx(report["baseline_share"] * 0.7)

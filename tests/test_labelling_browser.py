@@ -51,7 +51,7 @@ def voila_app(tmp_path):
     _need_browser()
     from signalen_lib.config import load_config
     from signalen_lib.store import open_store
-    from signalen_lib.validation._testing import make_demo_store
+    from helpers_validation import make_demo_store
     from signalen_lib.validation.sampling import draw_sample
 
     cfg = tmp_path / "cfg.yaml"

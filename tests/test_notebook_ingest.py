@@ -1,4 +1,4 @@
-"""The real 01_ingest notebook run by papermill on demo exports."""
+"""The real 01_verzamelen notebook run by papermill on demo exports."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def test_01_ingest_notebook_runs_and_reconciles(tmp_path, monkeypatch):
+def test_01_verzamelen_notebook_runs_and_reconciles(tmp_path, monkeypatch):
     import papermill as pm
 
     from signalen_lib.synth import generate
@@ -21,7 +21,7 @@ def test_01_ingest_notebook_runs_and_reconciles(tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNALEN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SIGNALEN_REPORTS_DIR", str(tmp_path / "reports"))
     out = tmp_path / "01_out.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "01_ingest.ipynb"), str(out),
+    pm.execute_notebook(str(ROOT / "notebooks" / "01_verzamelen.ipynb"), str(out),
                         parameters={"raw_dir": str(raw), "run_id": "nbtest"}, kernel_name="python3", cwd=str(tmp_path))
     nb = json.loads(out.read_text())
     assert nb["metadata"]["papermill"]["parameters"]["run_id"] == "nbtest"

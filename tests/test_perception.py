@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from signalen_lib.insights.compliments import best_compliments, residual_pii
-from signalen_lib.insights.drivers import category_drivers, drivers, word_drivers
-from signalen_lib.insights.perception import (
+from signalen_lib.reports.compliments import best_compliments, residual_pii
+from signalen_lib.reports.drivers import category_drivers, drivers, word_drivers
+from signalen_lib.perception.model import (
     CLASSES, PerceptionClassifier, assign_perception, majority_labels, weak_labels,
 )
 

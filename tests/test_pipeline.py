@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from signalen_lib.reports import pipeline as pl
-from signalen_lib.reports.lock import PipelineLock, PipelineLocked
+from signalen_lib.runs import pipeline as pl
+from signalen_lib.runs.lock import PipelineLock, PipelineLocked
 from signalen_lib.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,16 +95,16 @@ def test_pipeline_success_records_and_outputs(settings_factory, backend):
     assert _digest(FIXTURES) == before  # input notebooks never written
     out = Path(res.output_dir)
     assert out.parent == settings.runs_dir
-    for name in ("01_ingest", "02_topics", "03_validate"):
+    for name in ("01_verzamelen", "02_verwerken", "03_valideren"):
         assert (out / f"{name}.ipynb").exists() and (out / f"{name}.html").exists()
     # parameters: only those each notebook declares
-    nb1 = nbformat.read(out / "01_ingest.ipynb", as_version=4)
-    assert nb1.metadata["papermill"]["parameters"] == {"run_id": res.run_id, "config": ""}
-    nb2 = nbformat.read(out / "02_topics.ipynb", as_version=4)
+    nb1 = nbformat.read(out / "01_verzamelen.ipynb", as_version=4)
+    assert nb1.metadata["papermill"]["parameters"] == {"run_id": res.run_id, "config_path": None}
+    nb2 = nbformat.read(out / "02_verwerken.ipynb", as_version=4)
     assert nb2.metadata["papermill"]["parameters"] == {"run_id": res.run_id, "mode": "fit"}  # auto, no model yet
     text2 = "".join(o.get("text", "") for c in nb2.cells for o in c.get("outputs", []))
     assert "n_topics 7" in text2  # the setting reached the kernel through SIGNALEN_* variables
-    html = (out / "02_topics.html").read_text(encoding="utf-8")
+    html = (out / "02_verwerken.html").read_text(encoding="utf-8")
     assert "mode fit" in html and "time.sleep" not in html  # outputs shown, code hidden
     assert any("[1/4] ingest" in l for l in lines)
     with open_store(settings, restricted=False) as st:
@@ -145,7 +145,7 @@ def test_failing_cell_stops_run_and_keeps_last_good_aggregates(settings_factory)
         assert status["state"] == "failed" and status["level"] == "warning"
         assert "laatste geslaagde verwerking:" in status["notice"]
         assert pl.last_successful_run(st)["run_id"] == good.run_id
-    assert (Path(bad.output_dir) / "03_validate.html").exists()  # the failed notebook is rendered for diagnosis
+    assert (Path(bad.output_dir) / "03_valideren.html").exists()  # the failed notebook is rendered for diagnosis
 
 
 @pytest.mark.slow
@@ -174,7 +174,7 @@ def test_second_run_refused_and_killed_run_can_be_rerun(settings_factory, tmp_pa
                              text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while not list(settings.runs_dir.glob("*/02_topics.ipynb")):  # wait until it is in the topics step
+        while not list(settings.runs_dir.glob("*/02_verwerken.ipynb")):  # wait until it is in the topics step
             assert first.poll() is None and time.monotonic() < deadline, first.communicate()
             time.sleep(0.3)
         second = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -216,19 +216,20 @@ def test_status_without_runs(store):
     assert st["state"] == "never" and pl.last_successful_run(store) is None
 
 
-def test_optional_missing_function_is_skipped(settings_factory):
+def test_function_step_can_skip_with_a_reason(settings_factory):
     settings = settings_factory("duckdb")
 
-    def refresh(store, settings):
-        import signalen_lib.insights.does_not_exist  # noqa: F401
+    def nothing_to_do(store, settings):
+        return {"skipped": "geen verbeteracties geregistreerd"}
 
-    res = pl.run_steps(settings, [pl.Step("aggregates", func=refresh, optional=True)])
+    res = pl.run_steps(settings, [pl.Step("effects", func=nothing_to_do)])
     assert res.ok and res.steps[0].status == "skipped"
+    assert res.steps[0].note == "geen verbeteracties geregistreerd"
 
 
 @pytest.mark.slow
 def test_demo_generates_runs_and_summarises(settings_factory):
-    from signalen_lib.reports.demo import run_demo
+    from signalen_lib.demo import run_demo
 
     settings = settings_factory("duckdb")
     lines: list[str] = []

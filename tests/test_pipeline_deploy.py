@@ -21,7 +21,7 @@ def check_signalen_args(args: list[str]) -> None:
     import typer
     import typer.main
 
-    from signalen_lib.reports import commands
+    from signalen_lib.runs import commands
 
     app = typer.Typer()
     commands.register(app)  # the commands the schedules call are this part's

@@ -1,4 +1,4 @@
-"""End to end with the real notebooks (01_ingest, 02_topics, 03_validate, 04_maandrapportage) on the
+"""End to end with the real notebooks (01_verzamelen, 02_verwerken, 03_valideren, 04_maandrapportage) on the
 synthetic corpus: two nightly runs (the second ingests a new month of exports), a rerun that must
 not duplicate anything, the monthly reports, canary personal data that must not reach any report,
 and a corrupted export that fails the pipeline at ingest while the dashboard keeps its data."""
@@ -12,8 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from signalen_lib.reports import pipeline as pl
-from signalen_lib.reports.demo import deliver, pipeline_steps_with_labels
+from signalen_lib.runs import pipeline as pl
+from signalen_lib.demo import deliver, pipeline_steps_with_labels
+from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -48,7 +49,7 @@ def _store_counts(settings) -> dict:
             "signals": db.count("signals"),
             "distinct_hash": int(db.scalar("SELECT count(DISTINCT source || content_hash) FROM signals")),
             "october": int(db.scalar("SELECT count(*) FROM signals WHERE received_at >= ?", [CUT.to_pydatetime()])),
-            "model": pl.current_model_version(st),
+            "model": current_topic_model(st.shared),
         }
         if db.table_exists("signal_categories"):
             out["cat_rows"] = db.count("signal_categories")
@@ -72,7 +73,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     from signalen_lib.privacy.canary import CANARIES, CANARY_VALUES, find_leaks
     from signalen_lib.reports import monthly
 
-    from signalen_lib.reports.scheduled import run_monthly_reports
+    from signalen_lib.runs.scheduled import run_monthly_reports
     from signalen_lib.synth import generate
 
     # the quality gate has its own tests; on 3000 synthetic texts it is lowered so that this test is
@@ -82,7 +83,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     generate(N, 11, out_dir=gen, start="2025-09-01", end="2026-10-31")
     canaries = [c.text() for c in CANARIES]
     n_first = deliver(gen, settings.raw_dir, "2000-01-01", CUT, "t_m_2026-09", whole=True, plant=canaries)
-    # a labelled sample for 03_validate: after ingest, 500 ground-truth labels of stored signals
+    # a labelled sample for 03_valideren: after ingest, 500 ground-truth labels of stored signals
     # stand in for analysts' labels (a "labels" step of the run)
     make_steps = lambda: pipeline_steps_with_labels(settings, gen / "ground_truth" / "signals.csv",  # noqa: E731
                                                tmp_path / "labels.csv", n=500, nb_dir=NOTEBOOKS)
@@ -98,10 +99,10 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     assert c1["october"] == 0 or c1["october"] < 0.1 * c1["signals"]  # klachten/interviews may reach into October
     assert c1["model"] and c1["signals"] == c1["distinct_hash"]
     out1 = Path(r1.output_dir)
-    p2 = _notebook_params(out1 / "02_topics.ipynb")
+    p2 = _notebook_params(out1 / "02_verwerken.ipynb")
     assert p2.get("run_id") == r1.run_id
     assert p2.get("mode", "fit") == "fit"
-    for name in ("01_ingest", "02_topics", "03_validate"):
+    for name in ("01_verzamelen", "02_verwerken", "03_valideren"):
         assert (out1 / f"{name}.html").exists()
         assert "run_id" not in _notebook_params(out1 / f"{name}.ipynb") or \
             _notebook_params(out1 / f"{name}.ipynb")["run_id"] == r1.run_id
@@ -114,8 +115,8 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     new = c2["signals"] - c1["signals"]
     assert 0.9 * n_second <= new <= n_second
     assert c2["model"] == c1["model"]  # assigned, not refitted
-    if "mode" in _notebook_params(Path(r2.output_dir) / "02_topics.ipynb"):
-        assert _notebook_params(Path(r2.output_dir) / "02_topics.ipynb")["mode"] == "assign"
+    if "mode" in _notebook_params(Path(r2.output_dir) / "02_verwerken.ipynb"):
+        assert _notebook_params(Path(r2.output_dir) / "02_verwerken.ipynb")["mode"] == "assign"
     assert c2.get("cat_dupes", 0) == 0
 
     with open_store(settings, restricted=False) as st:
@@ -137,7 +138,7 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
     # tests/test_reports.py)
     rep = run_monthly_reports(settings, period="2026-10", clusters=top2, nb_dir=NOTEBOOKS, pdf=False)
     assert rep.ok, rep.error
-    from signalen_lib.reports.scheduled import report_name
+    from signalen_lib.runs.scheduled import report_name
 
     html = (Path(rep.output_dir) / f"{report_name(cluster, '2026-10')}.html").read_text(encoding="utf-8")
     assert f"Maandrapportage {cluster} — oktober 2026" in html

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from signalen_lib.reports import monthly
-from signalen_lib.reports.scheduled import parse_period, previous_month, report_name, slug
+from signalen_lib.runs.scheduled import parse_period, previous_month, report_name, slug
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTERS = ("Stadsbeheer", "Dienstverlening", "Maatschappelijke Ontwikkeling")
@@ -89,13 +89,10 @@ def test_period_helpers():
     assert report_name("", "2026-10") == "maandrapportage_gemeente_2026-10"
 
 
-def test_formatting_is_dutch():
-    assert monthly.fmt_int(12345) == "12.345"
-    assert monthly.fmt_pct(0.1234) == "12,3%"
-    assert monthly.fmt_pct(-0.3, signed=True) == "-30,0%"
+def test_small_counts_are_suppressed():
     assert monthly.suppress_count(3, 5) == "<5"
     assert monthly.suppress_count(0, 5) == "0"
-    assert monthly.month_name("2026-10-01") == "oktober 2026"
+    assert monthly.suppress_count(12345, 5) == "12.345"
 
 
 def test_report_numbers_match_store(store, settings):
@@ -165,9 +162,9 @@ def test_section_html_is_offline_svg(store, settings):
 def test_report_notebook_to_html_and_pdf(settings_factory, monkeypatch):
     """04_maandrapportage through papermill (the real notebook), twice (two clusters), with the
     run recorded; HTML without code, Dutch headings, numbers from the store; PDF when Chromium is there."""
-    from signalen_lib.reports.pipeline import run_steps_df
+    from signalen_lib.runs.pipeline import run_steps_df
     from signalen_lib.reports.render import find_chromium, remote_references
-    from signalen_lib.reports.scheduled import run_monthly_reports
+    from signalen_lib.runs.scheduled import run_monthly_reports
     from signalen_lib.store import open_store
 
     settings = settings_factory("duckdb")
@@ -196,7 +193,7 @@ def test_report_notebook_to_html_and_pdf(settings_factory, monkeypatch):
 
     nb = nbformat.read(out / "maandrapportage_Stadsbeheer_2026-10.ipynb", as_version=4)
     assert nb.metadata["papermill"]["parameters"] == {"period": "2026-10", "cluster": "Stadsbeheer",
-                                                       "config": "", "run_id": res.run_id}
+                                                       "config_path": None, "run_id": res.run_id}
     pdf = out / "maandrapportage_Stadsbeheer_2026-10.pdf"
     if find_chromium():
         assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
@@ -208,7 +205,7 @@ def test_report_notebook_to_html_and_pdf(settings_factory, monkeypatch):
 
 
 def test_all_clusters_lists_clusters_with_signals(settings_factory):
-    from signalen_lib.reports.scheduled import clusters_in_period, latest_period
+    from signalen_lib.runs.scheduled import clusters_in_period, latest_period
     from signalen_lib.store import open_store
 
     settings = settings_factory("duckdb")

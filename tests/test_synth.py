@@ -139,7 +139,7 @@ def test_export_values(corpus):
 
 
 def test_ground_truth_categories(gt, corpus):
-    tax = yaml.safe_load((PACKAGE_DIR / "topics" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    tax = yaml.safe_load((PACKAGE_DIR / "vocab" / "taxonomy.yaml").read_text(encoding="utf-8"))
     keys = {c["key"]: {s["key"] for s in c["subcategories"]} for c in tax["categories"]}
     assert len(keys) >= 12
     assert "nieuw_slagboom" not in keys
@@ -192,7 +192,7 @@ def test_new_signal_appears_on_its_day(gt, events):
 
 
 def test_new_signal_shares_few_seed_words(gt, texts):
-    tax = yaml.safe_load((PACKAGE_DIR / "topics" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    tax = yaml.safe_load((PACKAGE_DIR / "vocab" / "taxonomy.yaml").read_text(encoding="utf-8"))
     seeds = {w for c in tax["categories"] for w in c["seeds"] + [x for s in c["subcategories"] for x in s["seeds"]]}
 
     def hits(ids):

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from signalen_lib.topics import (OVERIG, Taxonomy, TopicModel, align_topics, assign_store, current_version,
+from signalen_lib.topics import (OVERIG, Taxonomy, TopicModel, align_topics, assign_store,
                                  fit_store, load_model, select_n_topics, selection_chart, topic_names_path)
-from signalen_lib.topics.evaluation import TOY_TAXONOMY, category_quality, new_signal_topic, toy_corpus
+from helpers_topics import TOY_TAXONOMY, toy_corpus
+from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.topics.evaluation import category_quality, new_signal_topic
 
 TAX = Taxonomy.from_dict(TOY_TAXONOMY)
 PARAMS = dict(n_topics=7, taxonomy=TAX, passes=4, chunksize=500, no_below=2, random_state=3)
@@ -150,7 +152,7 @@ def test_fit_store_assign_store_registry(store, settings):
     df = toy_corpus(900, seed=2)
     _insert_signals(store, df)
     m = fit_store(store, settings, taxonomy=TAX, n_topics=7, passes=3, chunksize=300, no_below=2, coherence_sample=300)
-    v = current_version(store)
+    v = current_topic_model(store.shared)
     assert v == m.version_
     row = store.shared.query_df("SELECT * FROM topic_models WHERE model_version = ?", [v]).iloc[0]
     assert bool(row["is_current"]) and int(row["n_docs"]) > 0 and len(row["data_hash"]) == 64
@@ -177,7 +179,7 @@ def test_fit_store_assign_store_registry(store, settings):
     # a retrain aligns with the current model and becomes current
     m2 = fit_store(store, settings, taxonomy=TAX, n_topics=7, passes=3, chunksize=300, no_below=2, seed=7,
                    coherence_sample=300, assign=False)
-    assert current_version(store) == m2.version_ != v
+    assert current_topic_model(store.shared) == m2.version_ != v
     assert m2.alignment_ is not None
     assert m2.topics_.set_index("topic_id").loc[0, "stable_id"] == "T001"
 

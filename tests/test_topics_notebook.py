@@ -1,4 +1,4 @@
-"""notebooks/02_topics.ipynb run by papermill on a small corpus: fit, then assign new signals."""
+"""notebooks/02_verwerken.ipynb run by papermill on a small corpus: fit, then assign new signals."""
 from __future__ import annotations
 
 import hashlib
@@ -20,12 +20,12 @@ def _insert(store, df):
     }))
 
 
-def test_02_topics_notebook_fits_then_assigns(tmp_path, monkeypatch):
+def test_02_verwerken_notebook_fits_then_assigns(tmp_path, monkeypatch):
     import papermill as pm
 
     from signalen_lib.config import load_config
     from signalen_lib.store import open_store
-    from signalen_lib.topics.evaluation import TOY_TAXONOMY, toy_corpus
+    from helpers_topics import TOY_TAXONOMY, toy_corpus
 
     monkeypatch.setenv("SIGNALEN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SIGNALEN_REPORTS_DIR", str(tmp_path / "reports"))
@@ -37,7 +37,7 @@ def test_02_topics_notebook_fits_then_assigns(tmp_path, monkeypatch):
         _insert(st, df)
     common = {"taxonomy_file": str(tax), "n_topics": 7, "run_id": "nbtest"}
     out1 = tmp_path / "02_fit.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "02_topics.ipynb"), str(out1), kernel_name="python3", cwd=str(tmp_path),
+    pm.execute_notebook(str(ROOT / "notebooks" / "02_verwerken.ipynb"), str(out1), kernel_name="python3", cwd=str(tmp_path),
                         parameters={**common, "mode": "fit", "n_topics_range": "6,7"})
     text = json.dumps(json.loads(out1.read_text()))
     assert "mode fit" in text and "LDAvis" in text and "cdn.jsdelivr.net/gh/bmabey" not in text
@@ -48,7 +48,7 @@ def test_02_topics_notebook_fits_then_assigns(tmp_path, monkeypatch):
         extra["signal_id"] = "new:" + extra["signal_id"]
         _insert(st, extra)
     out2 = tmp_path / "02_assign.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "02_topics.ipynb"), str(out2), kernel_name="python3", cwd=str(tmp_path),
+    pm.execute_notebook(str(ROOT / "notebooks" / "02_verwerken.ipynb"), str(out2), kernel_name="python3", cwd=str(tmp_path),
                         parameters={**common, "mode": "assign", "ldavis": False})
     with open_store(settings, restricted=False) as st:
         assert st.shared.scalar("SELECT model_version FROM topic_models WHERE is_current") == v1

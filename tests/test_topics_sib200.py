@@ -20,7 +20,7 @@ def _bench():
 def test_workbench_beats_plain_lda_on_sib200(real_data):
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
-    from signalen_lib.topics.taxonomy import Taxonomy
+    from signalen_lib.vocab.taxonomy import Taxonomy
 
     b = _bench()
     df = b.load(real_data / "sib200_nld")

@@ -12,7 +12,7 @@ from signalen_lib.validation import (
     export_labels_csv, import_labels_csv, inter_annotator, learn_topic_category_map, load_category_tree,
     load_labels, main_labels, read_labels_csv, save_label, stratified_sample,
 )
-from signalen_lib.validation._testing import labels_from_truth, make_demo_store
+from helpers_validation import labels_from_truth, make_demo_store
 from signalen_lib.validation.sampling import draw_sample, load_sample
 
 

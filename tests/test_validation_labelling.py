@@ -5,7 +5,7 @@ import pytest
 
 from signalen_lib.store import open_store
 from signalen_lib.validation import inter_annotator, load_labels
-from signalen_lib.validation._testing import make_demo_store
+from helpers_validation import make_demo_store
 from signalen_lib.validation.labelling import LabellingApp, build_labelling_app
 from signalen_lib.validation.sampling import draw_sample
 

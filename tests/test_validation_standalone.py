@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from signalen_lib.cli import main
-from signalen_lib.validation._testing import make_signals
+from helpers_validation import make_signals
 
 
 def _run_cli(argv) -> tuple[int, str]:
@@ -79,7 +79,7 @@ def test_workbench_matches_or_beats_the_baseline_on_sib200(real_data):
 
 def test_labels_commands_and_store_mode_validate_exit_codes(tmp_path, capsys):
     from signalen_lib.config import load_config
-    from signalen_lib.validation._testing import make_demo_store
+    from helpers_validation import make_demo_store
 
     cfg = tmp_path / "cfg.yaml"
     cfg.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "data"), "reports_dir": str(tmp_path / "reports")}))

@@ -9,25 +9,25 @@ from __future__ import annotations
 
 
 def build_app(settings=None, **kwargs):
-    from .app import build_app as _build
+    from signalen_lib.dashboard.app import build_app as _build
 
     return _build(settings, **kwargs)
 
 
 def build_compliments_wall(settings=None, **kwargs):
-    from .app import build_compliments_wall as _build
+    from signalen_lib.dashboard.app import build_compliments_wall as _build
 
     return _build(settings, **kwargs)
 
 
 def show_dashboard(settings=None) -> None:
-    from .app import build_app as _build, show
+    from signalen_lib.dashboard.app import build_app as _build, show
 
     show(_build, settings)
 
 
 def show_compliments_wall(settings=None, **kwargs) -> None:
-    from .app import build_compliments_wall as _build, show
+    from signalen_lib.dashboard.app import build_compliments_wall as _build, show
 
     show(_build, settings, **kwargs)
 

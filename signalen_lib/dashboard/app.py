@@ -11,17 +11,23 @@ import html
 import math
 import os
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import ipywidgets as W
 import pandas as pd
 
-from ..config import Settings, load_config
-from ..insights.alerts import detect_alerts
-from . import charts
-from .data import ALL, PERIODS, DashboardData, DashboardDataError, Filters, find_ldavis, parse_metrics
+from signalen_lib.config import Settings, load_config
+from signalen_lib.dashboard.alerts import alert_episodes, detect_alerts
+from signalen_lib.dashboard import charts
+from signalen_lib.reports.drivers import kpi_impact
+from signalen_lib.reports.kpi import baseline_window, kpi_figures
+from signalen_lib.store.queries import parse_list
+from signalen_lib.vocab.fmt import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct
+from signalen_lib.dashboard.data import ALL, PERIODS, DashboardData, DashboardDataError, Filters, find_ldavis, parse_metrics
 
-VIEWS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten", "Model en validatie"]
+VIEWS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten",
+         "Wat drijft ontevredenheid", "Verbeteren", "Kwaliteit"]
+ALERT_HISTORY_DAYS = 90  # Signalering lists the alerts of at least this many days
 PERCEPTIONS = [("klacht", "klacht"), ("neutraal", "neutraal"), ("compliment", "compliment")]
 PAGE_SIZE = 10
 MIN_INHABITANTS = 1000  # wijken with fewer inhabitants get no per-1,000 rate on the map
@@ -64,18 +70,6 @@ def html_table(df: pd.DataFrame, num_cols: tuple[str, ...] = (), css: str = "sig
             for c, v in zip(df.columns, rec))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _fmt_int(n) -> str:
-    return f"{int(n):,}".replace(",", ".")
-
-
-def _fmt_pct(x) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.1f}%".replace(".", ",")
-
-
-def _dt(d) -> str:
-    return pd.Timestamp(d).strftime("%d-%m-%Y")
 
 
 def _opts(values: list[str], namer=lambda v: v) -> list[tuple[str, str]]:
@@ -145,7 +139,9 @@ class Dashboard(W.VBox):
         self.tabs.add_class("signalen-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
         title = W.HTML(CSS + "<h2>Signaalmanagement Rotterdam — dashboard</h2>")
-        super().__init__([title, filters, self.tabs])
+        self.w_gate = W.HTML(self.gate().banner_html())  # the model's quality verdict, above every tab
+        self.w_gate.add_class("signalen-gate-banner")
+        super().__init__([title, self.w_gate, filters, self.tabs])
         self.add_class("signalen-app")
         self.filters = self._read_filters()
         self.refresh()
@@ -166,7 +162,8 @@ class Dashboard(W.VBox):
         elif idx == 2:
             self.v["alerts"] = W.HTML()
             self.v["alerts_chart"] = charts.ChartBox("alert")
-            children = [self.v["alerts"], self.v["alerts_chart"]]
+            self.v["alerts_history"] = W.HTML()
+            children = [self.v["alerts"], self.v["alerts_chart"], self.v["alerts_history"]]
         elif idx == 3:
             self.w_map_measure = W.ToggleButtons(options=[("per 1.000 inwoners", "rate"), ("ontevredenheid", "dissat")],
                                                  value="rate", description="Kleur")
@@ -189,9 +186,21 @@ class Dashboard(W.VBox):
         elif idx == 5:
             self.v["compliments"] = W.HTML()
             children = [self.v["compliments"]]
+        elif idx == 6:
+            self.v["drivers"] = W.HTML()
+            self.v["drivers_chart"] = charts.ChartBox("drivers")
+            children = [self.v["drivers"], self.v["drivers_chart"]]
+        elif idx == 7:
+            self.v["verbeteren"] = W.HTML()
+            self.v["effects"] = W.VBox()
+            children = [self.v["verbeteren"], self.v["effects"]]
         else:
+            self.v["kwaliteit"] = W.HTML()
+            self.v["quality_chart"] = charts.ChartBox("quality")
             self.v["model"] = W.HTML()
-            children = [self.v["model"]]
+            details = W.Accordion(children=[self.v["model"]], titles=("Details voor data-analisten",))
+            details.selected_index = None
+            children = [self.v["kwaliteit"], self.v["quality_chart"], details]
         self._tab_boxes[idx].children = children
         self._built.add(idx)
 
@@ -300,11 +309,11 @@ class Dashboard(W.VBox):
         self.last_render_seconds = seconds
         n = self.total(self.filters)
         f = self.filters
-        per = f"{_dt(f.start)} t/m {_dt(f.end)}" if f.start and f.end else "hele periode"
+        per = f"{fmt_date(f.start)} t/m {fmt_date(f.end)}" if f.start and f.end else "hele periode"
         self.w_status.value = (
             f"<span class='signalen-status-text' data-renders='{self.renders}'>Selectie: "
             f"<b class='signalen-total'>{_esc(self._count_label(n))}</b> signalen · {_esc(per)} · "
-            f"bijgewerkt {_esc(self.data.meta.get('refreshed_at', '') or 'onbekend')} · "
+            f"bijgewerkt {_esc(fmt_datetime(self.data.meta.get('refreshed_at') or None, self.settings.timezone))} · "
             f"weergave {self.renders} ({seconds:.2f} s)</span>" + self._freshness_html())
 
     def _freshness_html(self) -> str:
@@ -318,12 +327,12 @@ class Dashboard(W.VBox):
     def _render_view(self, idx: int) -> None:
         self._build_view(idx)
         [self._overzicht, self._trends, self._signalering, self._wijken, self._voorbeelden,
-         self._complimenten, self._model][idx]()
+         self._complimenten, self._drivers, self._verbeteren, self._kwaliteit][idx]()
         self._dirty.discard(idx)
 
     # ---- helpers -----------------------------------------------------------------------
     def _count_label(self, n: int) -> str:
-        return _fmt_int(n) if n >= self.k else f"minder dan {self.k}"
+        return fmt_int(n) if n >= self.k else f"minder dan {self.k}"
 
     def total(self, f: Filters) -> int:
         cached = getattr(self, "_total_cache", None)
@@ -341,15 +350,26 @@ class Dashboard(W.VBox):
         return "category", self.data.cat_name
 
     # ---- Overzicht ---------------------------------------------------------------------
+    def selection_kpi(self, n_scored: int, n_dissatisfied: int) -> dict:
+        """The KPI of the selection's counts against the nulmeting (same filters, nulmeting window),
+        through :func:`signalen_lib.reports.kpi.kpi_figures`, the one definition."""
+        d, f = self.data, self.filters
+        bs, be = baseline_window(self.settings, d.first_day)
+        where, params = f.where(start=bs.date(), end=be.date())
+        base = d.q(f"SELECT coalesce(sum(n_scored), 0) AS s, coalesce(sum(n_dissatisfied), 0) AS dis FROM agg WHERE {where}", params)
+        out = kpi_figures(n_scored, n_dissatisfied, int(base["s"].iloc[0]), int(base["dis"].iloc[0]), self.settings)
+        out["baseline_window"] = (bs, be)
+        return out
+
     def _overzicht(self) -> None:
         d, f, k = self.data, self.filters, self.k
         level, namer = self._group_level()
         start, end = f.start or d.first_day, f.end or d.last_day
         length = (end - start).days + 1
-        prev_start, base_start = start - timedelta(days=length), start - timedelta(days=365)
-        # one scan of the aggregates: per day and category over the period, the period before and
-        # the KPI baseline year; everything below is computed from this small frame
-        where, params = f.where(start=min(prev_start, base_start), end=end)
+        prev_start = start - timedelta(days=length)
+        # one scan of the aggregates: per day and category over the period and the period before;
+        # everything below is computed from this small frame (the KPI's nulmeting is one more sum)
+        where, params = f.where(start=prev_start, end=end)
         daily = d.q(f"""SELECT day, {level} AS c, sum(n) AS n, sum(n_scored) AS s, sum(n_dissatisfied) AS dis,
                                sum(CASE WHEN perception = 'compliment' THEN n ELSE 0 END) AS comp
                         FROM agg WHERE {where} GROUP BY 1, 2""", params)
@@ -357,20 +377,16 @@ class Dashboard(W.VBox):
         ts = lambda x: pd.Timestamp(x)  # noqa: E731
         cur = daily[(daily["day"] >= ts(start)) & (daily["day"] <= ts(end))]
         prv = daily[(daily["day"] >= ts(prev_start)) & (daily["day"] < ts(start))]
-        base = daily[(daily["day"] >= ts(base_start)) & (daily["day"] < ts(start))]
         n, n_s, n_dis, n_comp = (int(cur[c].sum()) for c in ("n", "s", "dis", "comp"))
         prev_n = int(prv["n"].sum())
         self._total_cache = (f, n)
-        share = n_dis / n_s if n_s >= k else None
-        target = base_share = None
-        if int(base["s"].sum()) >= k:
-            base_share = float(base["dis"].sum() / base["s"].sum())
-            target = base_share * (1 + self.settings.kpi_target_change)
+        fig = self.selection_kpi(n_s, n_dis)
+        share, target, base_share = fig["share"], fig["target_share"], fig["baseline_share"]
         change = f"{(n - prev_n) / prev_n * 100:+.0f}% t.o.v. vorige periode" if prev_n >= k and n >= k else ""
         cards = [
             ("Signalen", self._count_label(n), change),
-            ("Ontevreden (KTO 0–6)", _fmt_pct(share) if share is not None else f"minder dan {k} scores",
-             f"doel {_fmt_pct(target)} (basis {_fmt_pct(base_share)})" if target is not None else "geen doel: te weinig basisgegevens"),
+            ("Ontevreden (KTO 0–6)", fmt_pct(share) if share is not None else f"minder dan {k} scores",
+             f"doel hoogstens {fmt_pct(target)} (nulmeting {fmt_pct(base_share)})" if target is not None else "geen doel: te weinig cijfers in de nulmeting"),
             ("Complimenten", self._count_label(n_comp), ""),
         ]
         self.v["overzicht_kpis"].value = "<div class='signalen-kpis'>" + "".join(
@@ -402,7 +418,8 @@ class Dashboard(W.VBox):
         self.v["overzicht_kpi"].show(
             charts.kpi_chart(kpi, target) if len(kpi) else None,
             "Aandeel ontevreden KTO-scores (0–6) per maand, met doel",
-            f"Doel: {abs(self.settings.kpi_target_change) * 100:.0f}% minder ontevreden dan in het jaar vóór de periode. "
+            f"Doel: {fmt_pct(abs(self.settings.kpi_target_change), digits=0)} minder ontevreden dan in de nulmeting "
+            f"({fmt_date(fig['baseline_window'][0])} t/m {fmt_date(fig['baseline_window'][1])}). "
             + self._suppressed_note())
         # rising / falling vs the previous period of equal length
         m = pd.concat([cur.groupby("c")["n"].sum().rename("n_nu"), prv.groupby("c")["n"].sum().rename("n_vorige")],
@@ -453,7 +470,7 @@ class Dashboard(W.VBox):
             rows.append(df)
         all_ = pd.concat(rows)
         all_ = all_[all_["n"] >= k][["week", "jaar", "n"]]
-        note = (f"Weekvolume van {d.cat_name(cat)} tot en met {_dt(end)}, naast dezelfde weken een jaar eerder. "
+        note = (f"Weekvolume van {d.cat_name(cat)} tot en met {fmt_date(end)}, naast dezelfde weken een jaar eerder. "
                 + self._suppressed_note())
         self.v["trend"].show(charts.season_chart(all_, d.cat_name(cat)) if len(all_) else None,
                                                   f"Trend en seizoen — {d.cat_name(cat)}", note)
@@ -477,13 +494,16 @@ class Dashboard(W.VBox):
         d, k = self.data, self.k
         as_of = self.filters.end or d.last_day
         al = self.alerts()
-        head = (f"<h4>Signalering: ongewoon veel signalen in de 3 dagen tot en met {_dt(as_of)}</h4>"
+        head = (f"<h4>Signalering: ongewoon veel signalen in de 3 dagen tot en met {fmt_date(as_of)}</h4>"
                 "<div class='signalen-note'>Verwacht niveau: hetzelfde weekdaggemiddelde over de 8 weken ervoor, "
                 "gecorrigeerd voor het seizoen met dezelfde weken vorig jaar. Nieuwe onderwerpen verschijnen op hun eerste dag.</div>")
+        self.v["alerts_history"].value = self._alert_history_html()
         if al.empty:
             self.v["alerts"].value = head + charts.message_html("Geen opvallende stijgingen in deze selectie.")
-            self.v["alerts_chart"].show(None)
+            self.v["alerts_chart"].children = ()
+            self.v["alerts_chart"].spec = None
             return
+        self.v["alerts_chart"].children = (self.v["alerts_chart"].w_title, self.v["alerts_chart"].w_out, self.v["alerts_chart"].w_note)
 
         def name(key: str) -> str:
             parts = key.split(" / ")
@@ -491,10 +511,10 @@ class Dashboard(W.VBox):
 
         def unusual(r) -> str:
             if r.is_new:
-                return f"nieuw onderwerp (eerste signalen {_dt(r.first_seen)})"
+                return f"nieuw onderwerp (eerste signalen {fmt_date(r.first_seen)})"
             if math.isinf(r.one_in_days) or r.one_in_days > 1e6:
                 return "uiterst ongewoon (minder dan 1 op een miljoen)"
-            return f"ongeveer 1 op {_fmt_int(round(r.one_in_days))} keer"
+            return f"ongeveer 1 op {fmt_int(round(r.one_in_days))} keer"
 
         tbl = pd.DataFrame({
             "onderwerp": [name(x) for x in al["key"]], "niveau": al["niveau"],
@@ -515,6 +535,41 @@ class Dashboard(W.VBox):
         self.v["alerts_chart"].show(charts.alert_chart(daily, name(top["key"])) if len(daily) else None,
                                     f"Dagvolume: {name(top['key'])}", self._suppressed_note())
 
+    def _alert_history_html(self) -> str:
+        """Alerts of the last ALERT_HISTORY_DAYS days (the pipeline's alerts step): the day each first
+        fired, until when, and why. Filtered on the selected categories."""
+        d, f = self.data, self.filters
+        hist = d.staff_tables.get("alerts", pd.DataFrame())
+        head = ("<h4>Eerdere signaleringen in de gekozen periode</h4><div class='signalen-note'>"
+                "Elke nacht bewaart de verwerking welke onderwerpen die dag ongewoon vaak voorkwamen; zo is een nieuw "
+                "signaal ook na zijn eerste dag terug te vinden.</div>")
+        if hist is None or hist.empty:
+            return head + charts.message_html("Nog geen eerdere signaleringen.")
+        end = pd.Timestamp(f.end or d.last_day or hist["day"].max())
+        start = min(pd.Timestamp(f.start or d.first_day or hist["day"].min()), end - pd.Timedelta(days=ALERT_HISTORY_DAYS - 1))
+        days = pd.to_datetime(hist["day"])
+        hist = hist[(days >= start) & (days <= end)]
+        if f.categories:
+            hist = hist[hist["category"].isin(f.categories)]
+        ep = alert_episodes(hist)
+        if ep.empty:
+            return head + charts.message_html("Geen signaleringen voor deze selectie.")
+
+        def why(r) -> str:
+            if r.is_new:
+                return "nieuw onderwerp"
+            return f"{fmt_num(r.peak_ratio, 1)} keer zo veel als verwacht" if pd.notna(r.peak_ratio) else "veel meer dan verwacht"
+
+        tbl = pd.DataFrame({
+            "eerste dag": [fmt_date(x) for x in ep["first_day"]],
+            "tot en met": [fmt_date(x) for x in ep["last_day"]],
+            "onderwerp": [d.cat_name(c) + (f" — {d.sub_name(s)}" if lvl == "onderwerp" and s else "")
+                          for c, s, lvl in zip(ep["category"], ep["subcategory"], ep["level"])],
+            "waarom": [why(r) for r in ep.itertuples()],
+            "hoogste 3-daagse aantal": [fmt_int(x) for x in ep["peak_observed"]],
+        })
+        return head + html_table(tbl.head(100), ("hoogste 3-daagse aantal",), "signalen-table signalen-alert-history")
+
     # ---- Wijken ------------------------------------------------------------------------
     def _wijken(self) -> None:
         d, f, k = self.data, self.filters, self.k
@@ -526,14 +581,14 @@ class Dashboard(W.VBox):
             few = by["inwoners"].isna() | (by["inwoners"].fillna(0) < MIN_INHABITANTS)
             ok = (by["n"] >= k) & ~few
             by["waarde"] = (by["n"] / by["inwoners"].astype(float) * 1000).where(ok)
-            by["label"] = [f"{v:.1f} per 1.000 ({_fmt_int(n)} signalen)".replace(".", ",", 1) if pd.notna(v)
-                           else (f"minder dan {_fmt_int(MIN_INHABITANTS)} inwoners" if f_ else f"minder dan {k} signalen")
+            by["label"] = [f"{v:.1f} per 1.000 ({fmt_int(n)} signalen)".replace(".", ",", 1) if pd.notna(v)
+                           else (f"minder dan {fmt_int(MIN_INHABITANTS)} inwoners" if f_ else f"minder dan {k} signalen")
                            for v, n, f_ in zip(by["waarde"], by["n"], few)]
             title, fmt = "signalen per 1.000 inwoners", ".1f"
         else:
             ok = by["s"] >= k
             by["waarde"] = (by["dis"] / by["s"].where(by["s"] > 0)).where(ok)
-            by["label"] = [_fmt_pct(v) if pd.notna(v) else f"minder dan {k} scores" for v in by["waarde"]]
+            by["label"] = [fmt_pct(v) if pd.notna(v) else f"minder dan {k} scores" for v in by["waarde"]]
             title, fmt = "aandeel ontevreden", ".0%"
         sel = ", ".join(d.cat_name(c) for c in f.categories) or "alle categorieën"
         mp = charts.wijk_map(d.settings.geo_dir / "rotterdam_wijken.geojson", by[["wijkcode", "waarde", "label"]], title, fmt)
@@ -545,7 +600,7 @@ class Dashboard(W.VBox):
             top = hm.groupby("c")["n"].sum().nlargest(15).index
             hm = hm[hm["c"].isin(top)]
             hm = hm.assign(categorie=[namer(c) for c in hm["c"]], wijk=[d.wijk_name(w) for w in hm["wijk_code"]])
-            hm["label"] = [_fmt_int(n) if n >= k else f"minder dan {k}" for n in hm["n"]]
+            hm["label"] = [fmt_int(n) if n >= k else f"minder dan {k}" for n in hm["n"]]
             hm["n"] = hm["n"].where(hm["n"] >= k)
             hm = hm[["categorie", "wijk", "n", "label"]]
         self.v["heatmap"].show(charts.heatmap(hm) if len(hm) else None,
@@ -574,9 +629,9 @@ class Dashboard(W.VBox):
             return
         self.w_prev.disabled = self._page == 0
         self.w_next.disabled = self._page >= pages - 1
-        self.w_pageinfo.value = f"<span class='signalen-pageinfo'>Pagina {self._page + 1} van {_fmt_int(pages)} ({_fmt_int(n)} signalen)</span>"
+        self.w_pageinfo.value = f"<span class='signalen-pageinfo'>Pagina {self._page + 1} van {fmt_int(pages)} ({fmt_int(n)} signalen)</span>"
         tbl = pd.DataFrame({
-            "datum": [_dt(x) for x in ex["received_at"]], "bron": ex["source"], "kanaal": ex["channel"],
+            "datum": [fmt_date(x) for x in ex["received_at"]], "bron": ex["source"], "kanaal": ex["channel"],
             "categorie": [self.data.cat_name(c) for c in ex["category"]],
             "subcategorie": [self.data.sub_name(c) for c in ex["subcategory"]],
             "beleving": ex["perception"], "tekst (gemaskeerd)": ex["text"],
@@ -589,31 +644,183 @@ class Dashboard(W.VBox):
             "<div><a href='complimenten.ipynb' target='_blank' class='signalen-fullscreen'>Volledig scherm (voor kantoorschermen)</a></div>"
             + compliments_html(self.data, self.filters, self.k, limit=12))
 
-    # ---- Model en validatie ------------------------------------------------------------
-    def _model(self) -> None:
+    # ---- Wat drijft ontevredenheid -----------------------------------------------------
+    def _drivers(self) -> None:
+        d, f, k = self.data, self.filters, self.k
+        level, namer = self._group_level()
+        where, params = f.where()
+        by = d.q(f"SELECT {level} AS c, sum(n_scored) AS s, sum(n_dissatisfied) AS dis FROM agg WHERE {where} GROUP BY 1", params)
+        n_s, n_dis = int(by["s"].sum()), int(by["dis"].sum())
+        head = ("<h4>Wat drijft ontevredenheid</h4><div class='signalen-note'>Per categorie: hoeveel lager het aandeel "
+                "ontevreden KTO-scores (0–6) zou zijn als de ontevreden signalen van die categorie waren opgelost. "
+                "Het interval is het 95%-betrouwbaarheidsinterval.</div>")
+        imp = kpi_impact(by.rename(columns={"c": "category", "s": "n_scored", "dis": "n_dissatisfied"}), k)
+        if n_s < k or imp.empty:
+            self.v["drivers"].value = head + charts.message_html(f"Minder dan {k} KTO-scores in deze selectie.")
+            self.v["drivers_chart"].show(None)
+            return
+        share = n_dis / n_s
+        imp = imp.head(12)
+        tbl = pd.DataFrame({
+            "categorie": [namer(c) for c in imp["category"]],
+            "ontevreden scores": [fmt_int(v) for v in imp["n_dissatisfied"]],
+            "aandeel zou dalen met": [f"{fmt_pct(v, digits=1).rstrip('%')} procentpunt" for v in imp["impact"]],
+            "95%-interval": [f"{fmt_pct(lo)} – {fmt_pct(hi)}" for lo, hi in zip(imp["impact_lo"], imp["impact_hi"])],
+            "dan nog ontevreden": [fmt_pct(share - v) for v in imp["impact"]],
+        })
+        self.v["drivers"].value = (head + f"<p>Nu ontevreden: <b>{fmt_pct(share)}</b> van {fmt_int(n_s)} scores.</p>"
+                                   + html_table(tbl, ("ontevreden scores",), "signalen-table signalen-drivers"))
+        chart_df = pd.DataFrame({"categorie": tbl["categorie"], "impact": imp["impact"].to_numpy(),
+                                 "lo": imp["impact_lo"].to_numpy(), "hi": imp["impact_hi"].to_numpy()})
+        self.v["drivers_chart"].show(charts.impact_chart(chart_df), "Effect op de KPI als een categorie is opgelost",
+                                     self._suppressed_note())
+
+    # ---- Verbeteren --------------------------------------------------------------------
+    def _verbeteren(self) -> None:
+        from signalen_lib.improvements.effect import effect_chart, effect_from_record
+
+        d, f = self.data, self.filters
+        reg = d.staff_tables.get("improvements", pd.DataFrame())
+        eff = d.staff_tables.get("effects", pd.DataFrame())
+        head = ("<h4>Verbeteren: wat leverden de verbeteracties op?</h4><div class='signalen-note'>Per verbeteractie: "
+                "het aantal signalen per 1.000 contacten en het aandeel ontevreden scores, vergeleken met wat zonder de "
+                "actie verwacht werd (rood gestippeld, met het 95%-interval als band).</div>")
+        if reg.empty:
+            self.v["verbeteren"].value = head + charts.message_html(
+                "Nog geen verbeteracties geregistreerd. Registreer een actie (signalen improvements import) en de "
+                "volgende verwerking meet het effect.")
+            self.v["effects"].children = ()
+            return
+        reg = reg.copy()
+        reg["cats"] = [parse_list(c) for c in reg["categories"]]
+        if f.cluster:
+            reg = reg[reg["cluster"].isna() | (reg["cluster"] == f.cluster)]
+        if f.categories:
+            reg = reg[[bool(set(c) & set(f.categories)) for c in reg["cats"]]]
+        rows, boxes = [], []
+        for r in reg.itertuples():
+            mine = eff[eff["improvement_id"] == r.id] if len(eff) else eff
+            vol = mine[mine["metric"] == "volume"] if len(mine) else mine
+            dis = mine[mine["metric"] == "dissatisfaction"] if len(mine) else mine
+            rows.append({"verbeteractie": r.title, "start": fmt_date(r.start_date),
+                         "categorieën": ", ".join(d.cat_name(c) for c in r.cats), "cluster": r.cluster or "",
+                         "effect op aantal": vol["verdict_nl"].iloc[0] if len(vol) else "nog niet gemeten",
+                         "effect op ontevredenheid": dis["verdict_nl"].iloc[0] if len(dis) else "nog niet gemeten"})
+            for part in (vol, dis):
+                if len(part):
+                    box = charts.ChartBox("effect")
+                    res = effect_from_record(part.iloc[0].to_dict())
+                    box.show(effect_chart(res, width=charts.WIDTH - 120, height=220), f"{r.title}",
+                             f"Start {fmt_date(r.start_date)}; gemeten {fmt_datetime(part['measured_at'].iloc[0], self.settings.timezone, utc=False)}.")
+                    boxes.append(box)
+        if not rows:
+            self.v["verbeteren"].value = head + charts.message_html("Geen verbeteracties voor deze selectie.")
+            self.v["effects"].children = ()
+            return
+        self.v["verbeteren"].value = head + html_table(pd.DataFrame(rows), (), "signalen-table signalen-improvements")
+        self.v["effects"].children = tuple(boxes)
+
+    # ---- Kwaliteit ---------------------------------------------------------------------
+    def gate(self):
+        """The quality gate's verdict of the latest validation run (amber before the first labels)."""
+        from signalen_lib.validation.gate import gate_from_record, not_validated
+
+        v = self.data.staff_tables.get("validation", pd.DataFrame())
+        return gate_from_record(v.iloc[0].to_dict(), self.settings) if len(v) else not_validated(self.settings)
+
+    def _kwaliteit(self) -> None:
         d = self.data
-        parts = ["<h4>Aggregaten</h4>", html_table(pd.DataFrame(sorted(d.meta.items()), columns=["kenmerk", "waarde"]))]
-        if len(d.models):
-            mdf = d.models.copy()
-            mdf["metrics"] = [", ".join(f"{a}={b}" for a, b in parse_metrics(m).items()) for m in mdf["metrics"]]
-            parts += ["<h4>Topicmodellen</h4>", html_table(mdf.drop(columns=["path"], errors="ignore"))]
+        g = self.gate()
+        v = d.staff_tables.get("validation", pd.DataFrame())
+        rec = parse_metrics(v["metrics"].iloc[0]) if len(v) else {}
+        parts = [g.banner_html()]
+        cur = d.models[d.models["is_current"].astype(bool)] if len(d.models) else d.models
+        if len(cur):
+            m = cur.iloc[0]
+            parts.append(f"<p>Onderwerpmodel van {_esc(fmt_datetime(m['created_at'], self.settings.timezone, utc=False))}, "
+                         f"getraind op {_esc(fmt_int(m['n_docs']))} signalen (versie {_esc(m['model_version'])}).</p>")
+        labels = d.staff_tables.get("labels", pd.DataFrame())
+        n_lab = int(rec.get("metrics", {}).get("n", 0)) if rec else 0
+        if len(v):
+            when = fmt_datetime(v["created_at"].iloc[0], self.settings.timezone, utc=False)
+            parts.append(f"<p>Laatste controle: {_esc(when)}, tegen {_esc(fmt_int(n_lab))} door medewerkers gelabelde signalen"
+                         + (f" (gelabeld van {_esc(fmt_date(labels['first'].iloc[0]))} t/m {_esc(fmt_date(labels['last'].iloc[0]))})"
+                            if len(labels) and int(labels["n"].iloc[0]) > 0 else "") + ".</p>")
+        if not g.validated:
+            parts.append(charts.message_html(
+                "Het model is nog niet gecontroleerd. Open de labeltool en label de voorgestelde steekproef; "
+                "bij de volgende verwerking staat hier hoe vaak het model goed zit."))
+            self.v["kwaliteit"].value = "".join(parts)
+            self.v["quality_chart"].show(None, "", "")
+            self._model()
+            return
+        mm = rec.get("metrics", {})
+        acc, ci = mm.get("accuracy"), mm.get("accuracy_ci")
+        if acc is not None:
+            txt = f"Het model kiest bij <b>{_esc(fmt_pct(acc, digits=0))}</b> van de gelabelde signalen dezelfde hoofdcategorie als de medewerker"
+            if ci:
+                txt += f" (met 95% zekerheid tussen {_esc(fmt_pct(ci[0], digits=0))} en {_esc(fmt_pct(ci[1], digits=0))})"
+            parts.append(f"<p>{txt}.</p>")
+        if mm.get("macro_f1") is not None:
+            parts.append(f"<p>Gemiddeld over de categorieën (macro-F1): {_esc(fmt_num(mm['macro_f1'], 2))}; "
+                         f"de kwaliteitspoort vraagt minimaal {_esc(fmt_num(g.min_macro_f1, 2))}. "
+                         f"Overeenstemming voorbij toeval (kappa): {_esc(fmt_num(mm.get('kappa'), 2))}, "
+                         f"minimaal {_esc(fmt_num(g.min_kappa, 2))}.</p>")
+        per = pd.DataFrame(rec.get("per_category") or [])
+        if len(per):
+            per = per[per["support"].fillna(0) > 0]
+            per["categorie"] = [d.cat_name(c) for c in per["category"]]
+            per["uitleg"] = [_quality_words(f1, lo, hi) for f1, lo, hi in zip(per["f1"], per["f1_lo"], per["f1_hi"])]
+            tbl = pd.DataFrame({"categorie": per["categorie"], "gelabeld": [fmt_int(x) for x in per["support"]],
+                                "kwaliteit": per["uitleg"]})
+            parts.append("<h4>Per categorie</h4>" + html_table(tbl, ("gelabeld",), "signalen-table signalen-quality"))
+            chart_df = pd.DataFrame({"categorie": per["categorie"], "f1": per["f1"].astype(float),
+                                     "lo": per["f1_lo"].astype(float), "hi": per["f1_hi"].astype(float),
+                                     "n": per["support"].astype(int)})
+            self.v["quality_chart"].show(charts.quality_chart(chart_df), "Kwaliteit per categorie (F1 met 95%-interval)",
+                                         "F1 combineert hoe vaak het model een categorie terecht en volledig toekent (0 = nooit, 1 = altijd).")
         else:
-            parts.append(charts.message_html("Nog geen topicmodel in de store."))
-        for name, df in d.status_tables.items():
-            parts += [f"<h4>{_esc(name)}</h4>", html_table(df)]
-        if not d.status_tables:
-            parts.append(charts.message_html("Nog geen validatieresultaten in de store."))
+            self.v["quality_chart"].show(None)
+        self.v["kwaliteit"].value = "".join(parts)
+        self._model()
+
+    def _model(self) -> None:
+        """The data analyst's details: model versions and their measures, pyLDAvis."""
+        d = self.data
+        parts = []
+        if len(d.models):
+            rows = []
+            for m in d.models.itertuples():
+                met = parse_metrics(m.metrics)
+                rows.append({"versie": m.model_version, "gemaakt": fmt_datetime(m.created_at, self.settings.timezone, utc=False),
+                             "signalen": fmt_int(m.n_docs), "in gebruik": "ja" if m.is_current else "",
+                             **{METRIC_NAMES[k]: fmt_num(met[k], 3) for k in METRIC_NAMES
+                                if isinstance(met.get(k), (int, float)) and math.isfinite(met[k]) and abs(met[k]) < 1e12}})
+            parts += ["<h4>Onderwerpmodellen</h4>", html_table(pd.DataFrame(rows), ("signalen",))]
+        else:
+            parts.append(charts.message_html("Nog geen onderwerpmodel."))
         lda = find_ldavis(d.settings, d.models)
         if lda is not None:
             doc = lda.read_text(encoding="utf-8", errors="replace")
             if "src=\"http" in doc or "src='http" in doc or "https://" in doc and "<script src" in doc:
-                parts.append(charts.message_html(f"Topicmodelweergave {lda.name} laadt JavaScript van internet en wordt daarom niet getoond."))
+                parts.append(charts.message_html("De onderwerpkaart laadt JavaScript van internet en wordt daarom niet getoond."))
             else:
-                parts.append("<h4>Topicmodel (pyLDAvis)</h4><iframe sandbox='allow-scripts' style='width:100%;height:820px;border:0' "
+                parts.append("<h4>Onderwerpkaart (pyLDAvis)</h4><iframe sandbox='allow-scripts' style='width:100%;height:820px;border:0' "
                              f"srcdoc=\"{html.escape(doc, quote=True)}\"></iframe>")
-        else:
-            parts.append(charts.message_html("Geen pyLDAvis-weergave gevonden (die maakt de topicstap)."))
         self.v["model"].value = "".join(parts)
+
+
+METRIC_NAMES = {"v": "coherentie (c_v)", "npmi": "coherentie (NPMI)", "diversity": "diversiteit", "overig_share": "aandeel overig",
+                "perplexity": "perplexiteit"}
+
+
+def _quality_words(f1, lo, hi) -> str:
+    """F1 with its interval in words, for staff."""
+    if f1 is None or pd.isna(f1):
+        return "onbekend"
+    word = "goed" if f1 >= 0.8 else "redelijk" if f1 >= 0.6 else "matig" if f1 >= 0.4 else "zwak"
+    band = f" (tussen {fmt_num(lo, 2)} en {fmt_num(hi, 2)})" if lo is not None and hi is not None and pd.notna(lo) and pd.notna(hi) else ""
+    return f"{word}: {fmt_num(f1, 2)}{band}"
 
 
 def compliments_html(data: DashboardData, f: Filters, k: int, limit: int = 12, css: str = "signalen-wall") -> str:
@@ -623,7 +830,7 @@ def compliments_html(data: DashboardData, f: Filters, k: int, limit: int = 12, c
     fc = replace(f, perception="compliment")
     where, params = fc.where()
     n = int(data.q(f"SELECT COALESCE(sum(n),0) n FROM agg WHERE {where}", params)["n"].iloc[0])
-    head = f"<h2>Complimenten van Rotterdammers</h2><div class='signalen-note'>{_fmt_int(n) if n >= k else 'minder dan ' + str(k)} complimenten in de selectie</div>"
+    head = f"<h2>Complimenten van Rotterdammers</h2><div class='signalen-note'>{fmt_int(n) if n >= k else 'minder dan ' + str(k)} complimenten in de selectie</div>"
     if n < k:
         return head + charts.message_html(f"Minder dan {k} complimenten in deze selectie; ze worden niet getoond (privacy).")
     try:
@@ -631,7 +838,7 @@ def compliments_html(data: DashboardData, f: Filters, k: int, limit: int = 12, c
     except DashboardDataError as exc:
         return head + charts.message_html(str(exc))
     cards = "".join(
-        f"<div class='card'>“{_esc(r.text)}”<div class='meta'>{_esc(data.cat_name(r.category))} · {_esc(_dt(r.received_at))}"
+        f"<div class='card'>“{_esc(r.text)}”<div class='meta'>{_esc(data.cat_name(r.category))} · {_esc(fmt_date(r.received_at))}"
         f" · {_esc(r.source)}</div></div>" for r in ex.itertuples())
     return head + f"<div class='{css}'>{cards}</div>"
 

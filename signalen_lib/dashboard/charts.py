@@ -149,7 +149,8 @@ def season_chart(df: pd.DataFrame, title_cat: str) -> alt.Chart | None:
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("week:Q", title="week", scale=alt.Scale(domain=[1, 53])),
         y=alt.Y("n:Q", title=f"signalen per week — {title_cat}"),
-        color=alt.Color("jaar:N", title=None, scale=alt.Scale(range=["#2c3e50", "#95a5a6"])),
+        color=alt.Color("jaar:N", title="Jaar", scale=alt.Scale(range=["#2c3e50", "#95a5a6"]),
+                        legend=alt.Legend(orient="top", direction="horizontal")),
         strokeDash=alt.StrokeDash("jaar:N", legend=None),
         tooltip=[alt.Tooltip("jaar:N"), alt.Tooltip("week:Q"), alt.Tooltip("n:Q")],
     ).properties(width=WIDTH - 180, height=240)
@@ -204,3 +205,31 @@ def heatmap(df: pd.DataFrame) -> alt.Chart | None:
         color=alt.Color("n:Q", title="signalen", scale=alt.Scale(scheme="blues")),  # suppressed (null): not drawn
         tooltip=[alt.Tooltip("categorie:N"), alt.Tooltip("wijk:N"), alt.Tooltip("label:N", title="signalen")],
     ).properties(width=alt.Step(26), height=alt.Step(18))
+
+
+def impact_chart(df: pd.DataFrame) -> alt.Chart | None:
+    """Bars: how many percentage points the dissatisfied share would fall per category, with its
+    95%-interval (df: categorie, impact, lo, hi)."""
+    if df.empty:
+        return None
+    base = alt.Chart(df).encode(y=alt.Y("categorie:N", sort="-x", title=None))
+    bars = base.mark_bar(color="#b45309").encode(
+        x=alt.X("impact:Q", title="daling van het aandeel ontevreden (procentpunt)", axis=alt.Axis(format=".1%")),
+        tooltip=[alt.Tooltip("categorie:N", title="Categorie"), alt.Tooltip("impact:Q", title="Daling", format=".1%"),
+                 alt.Tooltip("lo:Q", title="95%-interval van", format=".1%"), alt.Tooltip("hi:Q", title="tot", format=".1%")])
+    rules = base.mark_rule(color="#111827").encode(x="lo:Q", x2="hi:Q")
+    return (bars + rules).properties(width=WIDTH - 260, height=max(120, 22 * len(df)))
+
+
+def quality_chart(df: pd.DataFrame) -> alt.Chart | None:
+    """Bars: F1 per category with its 95%-interval (df: categorie, f1, lo, hi, n)."""
+    if df.empty:
+        return None
+    base = alt.Chart(df).encode(y=alt.Y("categorie:N", sort="-x", title=None))
+    bars = base.mark_bar(color="#00689e").encode(
+        x=alt.X("f1:Q", title="hoe vaak het model de categorie goed heeft (F1)", scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("categorie:N", title="Categorie"), alt.Tooltip("f1:Q", title="F1", format=".2f"),
+                 alt.Tooltip("lo:Q", title="95%-interval van", format=".2f"), alt.Tooltip("hi:Q", title="tot", format=".2f"),
+                 alt.Tooltip("n:Q", title="gelabelde teksten")])
+    rules = base.mark_rule(color="#111827").encode(x="lo:Q", x2="hi:Q")
+    return (bars + rules).properties(width=WIDTH - 260, height=max(120, 20 * len(df)))

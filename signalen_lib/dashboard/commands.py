@@ -18,8 +18,8 @@ def register(app: typer.Typer) -> None:
         cull_interval: int = typer.Option(60, help="Seconds between checks for idle kernels."),
     ) -> None:
         """Serve the dashboard (Voila) on http://HOST:PORT/voila/render/dashboard.ipynb."""
-        from ..config import load_config
-        from .serve import dashboard_url, serve
+        from signalen_lib.config import load_config
+        from signalen_lib.dashboard.serve import dashboard_url, serve
 
         settings = load_config(config)
         typer.echo(f"dashboard: {dashboard_url(settings, port, host)}  (Ctrl-C stops)")

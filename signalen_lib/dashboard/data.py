@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ..config import Settings
-from ..insights.aggregates import DIMENSIONS, MEASURES, read_meta
-from ..store import open_store
-from .demo import taxonomy
+from signalen_lib.config import Settings
+from signalen_lib.dashboard.aggregates import DIMENSIONS, MEASURES, read_meta
+from signalen_lib.store import open_store
+from signalen_lib.vocab.taxonomy import OVERIG, load_taxonomy
 
 ALL = "(alle)"
 PERIODS = {"laatste maand": 30, "laatste kwartaal": 91, "laatste jaar": 365, "alles": None, "aangepast": None}
@@ -93,7 +93,7 @@ class DashboardData:
     wijken: pd.DataFrame = field(default_factory=pd.DataFrame)
     buurten: pd.DataFrame = field(default_factory=pd.DataFrame)
     models: pd.DataFrame = field(default_factory=pd.DataFrame)
-    status_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    staff_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
@@ -134,19 +134,15 @@ class DashboardData:
                     models = db.query_df(
                         "SELECT model_version, created_at, n_docs, is_current, metrics, path FROM topic_models "
                         "ORDER BY created_at DESC LIMIT 20")
-                for t in _status_tables(db):
-                    try:
-                        status[t] = db.query_df(f"SELECT * FROM {t} LIMIT 20")
-                    except Exception:  # noqa: BLE001
-                        pass
+                status = _staff_tables(db)
             finally:
                 store.close()
         first, last = con.execute("SELECT min(day), max(day) FROM agg").fetchone()
-        tax = taxonomy(str(settings.taxonomy_path))
-        cat_names = {k: v[0] for k, v in tax.items()}
-        cat_names.setdefault("overig", "Overig")
-        sub_names = {s: n for _, subs in tax.values() for s, n in subs.items()}
-        sub_names.setdefault("overig", "Overig")
+        tax = load_taxonomy(settings.taxonomy_path)
+        cat_names = {c.key: c.name for c in tax.categories}
+        cat_names.setdefault(OVERIG, "Overig")
+        sub_names = {s.key: s.name for c in tax.categories for s in c.subcategories}
+        sub_names.setdefault(OVERIG, "Overig")
         geo = settings.geo_dir
         bu = pd.read_csv(geo / "rotterdam_buurten.tsv", sep="\t", dtype={"inwoners": "Int64"})
         wj = bu.groupby(["wijkcode", "wijknaam"], as_index=False)["inwoners"].sum()
@@ -154,7 +150,7 @@ class DashboardData:
                    first_day=pd.Timestamp(first).date() if first is not None else None,
                    last_day=pd.Timestamp(last).date() if last is not None else None,
                    category_names=cat_names, subcategory_names=sub_names, wijken=wj, buurten=bu,
-                   models=models, status_tables=status)
+                   models=models, staff_tables=status)
 
     @staticmethod
     def current_meta(settings: Settings) -> dict | None:
@@ -252,13 +248,26 @@ class DashboardData:
             store.close()
 
 
-def _status_tables(db) -> list[str]:
-    """Validation/pipeline status tables present in the shared zone (names vary per part)."""
-    names = []
-    for t in ("validation_runs", "validation_results", "pipeline_runs", "report_runs"):
-        if db.table_exists(t):
-            names.append(t)
-    return names
+def _staff_tables(db) -> dict[str, pd.DataFrame]:
+    """What the Kwaliteit, Signalering and Verbeteren views show, read once with the aggregates:
+    the latest validation run, label counts, the alert history, the improvement register and the
+    latest measured effects. A table that does not exist yet gives an empty frame."""
+    from signalen_lib.dashboard.alerts import alert_history
+    from signalen_lib.improvements.effect import latest_effects
+
+    def q(table: str, sql: str) -> pd.DataFrame:
+        return db.query_df(sql) if db.table_exists(table) else pd.DataFrame()
+
+    return {
+        "validation": q("validation_runs", "SELECT * FROM validation_runs ORDER BY created_at DESC LIMIT 1"),
+        "labels": q("labels", "SELECT count(*) AS n, count(DISTINCT signal_id) AS n_signals, min(labelled_at) AS first, "
+                              "max(labelled_at) AS last FROM labels"),
+        "perception_model": q("perception_models", "SELECT model_version, created_at, n_train, n_labelled, metrics "
+                                                   "FROM perception_models WHERE is_current LIMIT 1"),
+        "alerts": alert_history(db),
+        "improvements": q("improvements", "SELECT * FROM improvements ORDER BY start_date DESC, id"),
+        "effects": latest_effects(db),
+    }
 
 
 def find_ldavis(settings: Settings, models: pd.DataFrame) -> Path | None:
@@ -287,7 +296,7 @@ def _freshness(store, settings) -> dict:
     """The pipeline's "laatste geslaagde verwerking" notice (and whether the last run failed), so a
     failed night shows staff that they are looking at the last good data."""
     try:
-        from ..reports.pipeline import pipeline_status
+        from signalen_lib.runs.pipeline import pipeline_status
 
         st = pipeline_status(store, tz=settings.timezone)
         return {"pipeline_notice": st["notice"], "pipeline_level": st["level"]}

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from ..config import ENV_PREFIX, Settings, project_root
+from signalen_lib.config import ENV_PREFIX, Settings, project_root
 
 NOTEBOOK_DIR_NAME = Path("notebooks") / "dashboard"
 MAIN_NOTEBOOK = "dashboard.ipynb"
@@ -140,10 +140,25 @@ def write_template(data_dir: Path) -> Path:
             break
     if lab is None:
         raise FileNotFoundError("voila's lab template (index.html.j2) not found")
-    lines = [ln for ln in lab.read_text(encoding="utf-8").splitlines() if "//cdn" not in ln]
+    def without_cdn(path: Path) -> str:
+        return "\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines() if "//cdn" not in ln) + "\n"
+
     tdir = data_dir / "voila" / "templates" / TEMPLATE_NAME
     tdir.mkdir(parents=True, exist_ok=True)
-    (tdir / "index.html.j2").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tdir / "index.html.j2").write_text(without_cdn(lab), encoding="utf-8")
+    # the pages around the dashboard (error pages) use page.html: the same, without the CDN link
+    base_page = lab.parent.parent / "base" / "page.html"
+    (tdir / "signalen-base-page.html").write_text(without_cdn(base_page), encoding="utf-8")
+    (tdir / "page.html").write_text(
+        without_cdn(lab.parent / "page.html").replace("voila/templates/base/page.html", "signalen-base-page.html"),
+        encoding="utf-8")
+    # the server's root address opens the dashboard instead of a file listing of the notebooks
+    redirect = ('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+                f'<meta http-equiv="refresh" content="0; url={{{{ base_url }}}}voila/render/{MAIN_NOTEBOOK}">'
+                '<title>Signaalmanagement</title></head><body>'
+                f'<p><a href="{{{{ base_url }}}}voila/render/{MAIN_NOTEBOOK}">Naar het dashboard</a></p></body></html>\n')
+    for name in ("tree.html", "tree-lab.html"):
+        (tdir / name).write_text(redirect, encoding="utf-8")
     (tdir / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     return data_dir
 

@@ -1,12 +1,12 @@
 """Dashboard/aggregate tables (migrations 70-79, shared zone).
 
 ``agg_daily`` holds signal counts per day and every dimension the dashboard filters on, built by
-:func:`signalen_lib.insights.aggregates.refresh_aggregates`. ``agg_meta`` records when and from
+:func:`signalen_lib.dashboard.aggregates.refresh_aggregates`. ``agg_meta`` records when and from
 which topic model it was built. Never edit a released migration: add a new one.
 """
 from __future__ import annotations
 
-from ..store.migrations import Migration, register
+from signalen_lib.store.migrations import Migration, register
 
 register(Migration(70, "shared", "dashboard aggregates (agg_daily, agg_meta)", (
     """CREATE TABLE IF NOT EXISTS agg_daily (
@@ -28,5 +28,24 @@ register(Migration(70, "shared", "dashboard aggregates (agg_daily, agg_meta)", (
     """CREATE TABLE IF NOT EXISTS agg_meta (
         key TEXT PRIMARY KEY,
         value TEXT
+    )""",
+)))
+
+register(Migration(71, "shared", "alert history (Signalering, at least the last 90 days)", (
+    """CREATE TABLE IF NOT EXISTS alert_history (
+        day TIMESTAMP NOT NULL,
+        level TEXT NOT NULL,
+        category TEXT NOT NULL,
+        subcategory TEXT NOT NULL,
+        observed BIGINT NOT NULL,
+        expected FLOAT8,
+        ratio FLOAT8,
+        z FLOAT8,
+        p_value FLOAT8,
+        is_new BOOLEAN NOT NULL,
+        first_seen TIMESTAMP,
+        model_version TEXT,
+        detected_at TIMESTAMP,
+        PRIMARY KEY (day, level, category, subcategory)
     )""",
 )))

@@ -23,8 +23,8 @@ def register(app: typer.Typer) -> None:
         """Read, validate, dedupe and store exports; print the reconciliation (read = stored + duplicate
         + quarantined). Exits 1 when a file could not be read at all, 2 on a refused source or bad settings."""
         from ..store import open_store
-        from .pipeline import _progress, ingest_all, ingest_files
-        from .registry import SourceRefused
+        from .load import _progress, ingest_all, ingest_files
+        from .sources import SourceRefused
 
         settings = load_config(config)
         if all_sources == bool(paths):
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
     def mask(config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings YAML.")) -> None:
         """Mask every stored raw signal not yet in the shared zone (resumes an interrupted run)."""
         from ..store import open_store
-        from .pipeline import _progress, mask_pending
+        from .load import _progress, mask_pending
 
         settings = load_config(config)
         with open_store(settings) as store:

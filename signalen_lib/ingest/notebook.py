@@ -1,4 +1,4 @@
-"""What notebooks/01_ingest.ipynb shows: reconciliation, quarantine reasons, a masked sample."""
+"""What notebooks/01_verzamelen.ipynb shows: reconciliation, quarantine reasons, a masked sample."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..store import Store
-from .pipeline import IngestResult
+from .load import IngestResult
 
 
 class IngestFailed(RuntimeError):

@@ -12,10 +12,10 @@ from ..config import Settings
 
 def retention_periods(settings: Settings) -> dict[str, int]:
     """Retention in days per source, from the ingest source register
-    (``signalen_lib.ingest.registry.load_register``, ``SourceSpec.retention_days``). Falls back to
+    (``signalen_lib.ingest.sources.load_register``, ``SourceSpec.retention_days``). Falls back to
     ``settings.retention_default_days`` for every source when the register is not available."""
     try:
-        from ..ingest.registry import load_register
+        from ..ingest.sources import load_register
     except ImportError:
         return {}
     try:

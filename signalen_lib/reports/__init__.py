@@ -1,13 +1,9 @@
-"""Pipeline runs and scheduled reports.
+"""Step 4, Verdiepen & vertalen: what the figures mean, for managers and teams.
 
-- :mod:`.pipeline`: ``run_pipeline`` (01_ingest -> 02_topics -> 03_validate -> aggregates through
-  papermill), run records, ``last_successful_run(store)`` and ``pipeline_status(store)`` for the
-  dashboard's freshness notice;
-- :mod:`.scheduled`: ``run_monthly_reports`` (04_maandrapportage per cluster);
-- :mod:`.monthly`: the monthly report's sections (used inside the notebook);
-- :mod:`.render`: HTML without code cells (offline) and PDF through headless Chromium;
-- :mod:`.lock`: one run at a time per store.
+- :mod:`.kpi`: the dissatisfaction KPI (share of 0..6 scores, baseline, target) — the one definition
+  the dashboard, the monthly report and ``signalen kpi`` use;
+- :mod:`.drivers`: which categories drive dissatisfaction;
+- :mod:`.compliments`: the best compliments (for the compliments wall);
+- :mod:`.monthly`: the monthly report's sections (``notebooks/04_maandrapportage.ipynb``);
+- :mod:`.render`: HTML without code cells (offline) and PDF through headless Chromium.
 """
-from .pipeline import last_successful_run, pipeline_status, run_pipeline
-
-__all__ = ["last_successful_run", "pipeline_status", "run_pipeline"]

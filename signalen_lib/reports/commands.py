@@ -1,167 +1,87 @@
-"""CLI: ``signalen pipeline``, ``signalen report``, ``signalen runs``, ``signalen demo``.
-
-Exit codes (for cron/systemd): 0 success, 1 a step or report failed, 2 bad configuration or store
-error (raised as ConfigError/StoreError and turned into one line by ``signalen_lib.cli.main``),
-3 another run holds the lock.
-"""
+"""CLI of step 4, Verdiepen & vertalen: ``signalen kpi``, ``signalen drivers``, ``signalen compliments``."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
-EXIT_FAILED = 1
-EXIT_LOCKED = 3
-
-_config_opt = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
-_wait_opt = typer.Option(0.0, "--wait", help="If another run holds the lock, wait up to this many seconds.")
-_nb_opt = typer.Option(None, "--notebooks", help="Folder with the pipeline notebooks (default: <project>/notebooks).")
+ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
 
 
-def _echo(msg: str) -> None:
-    typer.echo(msg)
-    sys.stdout.flush()
-
-
-def _exit(code: int) -> SystemExit:
-    """SystemExit, not typer.Exit: with standalone_mode=False click turns typer.Exit into a return
-    value that ``signalen_lib.cli.main`` drops, while SystemExit reaches main's handler."""
-    return SystemExit(code)
-
-
-def _locked(exc: Exception) -> SystemExit:
-    typer.echo(f"signalen: {exc}", err=True)
-    return _exit(EXIT_LOCKED)
-
-
-def _print_result(result) -> None:
-    status = {"success": "geslaagd", "failed": "MISLUKT", "interrupted": "afgebroken"}.get(result.status, result.status)
-    _echo(f"run {result.run_id}: {result.status} ({status})")
-    _echo(f"output: {result.output_dir}")
-    if result.status != "success":
-        where = f", cell {result.failed_cell}" if result.failed_cell is not None else ""
-        typer.echo(f"signalen: step '{result.failed_step}' failed{where}: {result.error}", err=True)
-
-
-def pipeline_cmd(
-    config: Optional[Path] = _config_opt,
-    mode: str = typer.Option("auto", "--mode", help="Topic step: fit a new model, assign with the current one, or auto (fit when there is none)."),
-    notebooks: Optional[Path] = _nb_opt,
-    wait: float = _wait_opt,
-    no_aggregates: bool = typer.Option(False, "--no-aggregates", help="Do not refresh the dashboard aggregates at the end."),
-    labels: Optional[Path] = typer.Option(None, "--labels", help="Labels CSV for 03_validate (default: the store's labels table)."),
-) -> None:
-    """Run the pipeline: 01_ingest -> 02_topics -> 03_validate -> aggregates (papermill), recorded in the store."""
-    from ..config import load_config
-    from .lock import PipelineLocked
-    from .pipeline import run_pipeline
+def _open(config, read_only: bool = False):
+    from signalen_lib.config import load_config
+    from signalen_lib.store import open_store
 
     settings = load_config(config)
-    try:
-        result = run_pipeline(settings, config_path=config, mode=mode, nb_dir=notebooks, progress=_echo,
-                              lock_wait=wait, aggregates=not no_aggregates, labels=labels)
-    except PipelineLocked as exc:
-        raise _locked(exc) from None
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    _print_result(result)
-    if not result.ok:
-        raise _exit(EXIT_FAILED)
+    return settings, open_store(settings, restricted=False, read_only=read_only)
 
 
-def report_cmd(
-    period: Optional[str] = typer.Option(None, "--period", help="Month YYYY-MM (default: the previous month)."),
-    cluster: Optional[List[str]] = typer.Option(None, "--cluster", help="Organisation unit (cluster); repeat for several."),
-    all_clusters: bool = typer.Option(False, "--all-clusters", help="One report for every cluster with signals in the period."),
-    config: Optional[Path] = _config_opt,
-    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print a PDF (needs headless Chromium; skipped when absent)."),
-    notebooks: Optional[Path] = _nb_opt,
-    wait: float = _wait_opt,
-) -> None:
-    """Monthly report (04_maandrapportage) per cluster as HTML (+ .ipynb, + PDF) in reports/runs/<run-id>/."""
-    from ..config import load_config
-    from .lock import PipelineLocked
-    from .scheduled import run_monthly_reports
-
-    if all_clusters and cluster:
-        raise typer.BadParameter("use either --cluster or --all-clusters")
-    settings = load_config(config)
-    try:
-        result = run_monthly_reports(settings, period=period, clusters=cluster, all_clusters=all_clusters,
-                                     config_path=config, pdf=pdf, nb_dir=notebooks, progress=_echo, lock_wait=wait)
-    except PipelineLocked as exc:
-        raise _locked(exc) from None
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    for s in result.steps:
-        files = [p for p in (s.html_path, s.pdf_path) if p]
-        if s.status == "success":
-            _echo(f"  {s.name}: {', '.join(files)}" + ("" if s.pdf_path or not pdf else "  (geen PDF: Chromium ontbreekt)"))
-        else:
-            _echo(f"  {s.name}: {s.status} {s.error or ''}")
-    _print_result(result)
-    if not result.ok:
-        raise _exit(EXIT_FAILED)
-
-
-def runs_cmd(
-    config: Optional[Path] = _config_opt,
-    limit: int = typer.Option(10, "--limit", help="How many runs to list."),
-    run_id: Optional[str] = typer.Option(None, "--run", help="Show the steps of this run."),
-) -> None:
-    """List recent pipeline/report runs (or the steps of one run) and the data-freshness notice."""
-    from ..config import load_config
-    from ..store import open_store
-    from .pipeline import list_runs, pipeline_status, run_steps_df
-
-    settings = load_config(config)
-    with open_store(settings, restricted=False) as store:
-        if run_id:
-            df = run_steps_df(store, run_id)
-            cols = ["step", "status", "seconds", "output_path", "error"]
-        else:
-            df = list_runs(store, limit=limit)
-            cols = ["run_id", "kind", "status", "started_at", "finished_at", "failed_step", "failed_cell", "error"]
-        status = pipeline_status(store, tz=settings.timezone)
-    if len(df):
-        df = df[cols].copy()
-        if "error" in df:
-            df["error"] = df["error"].astype("string").str.slice(0, 90)
-        df = df.rename(columns={"started_at": "started_at (UTC)", "finished_at": "finished_at (UTC)"})
-        _echo(df.to_string(index=False))
-    else:
-        _echo("(no runs)")
-    _echo(status["notice"])
-
-
-def demo_cmd(
-    n: int = typer.Option(20000, "--n", help="Number of synthetic signals to generate."),
-    seed: int = typer.Option(42, "--seed", help="Random seed of the synthetic corpus."),
-    config: Optional[Path] = _config_opt,
-    reports: bool = typer.Option(True, "--reports/--no-reports", help="Also write the monthly reports of the latest month."),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the dashboard at the end."),
-) -> None:
-    """Generate demo data, run the pipeline (and the monthly reports), summarise, then serve the dashboard."""
-    from ..config import load_config
-    from .demo import run_demo
-
-    # The demo's topic model does not pass the quality gate on the synthetic corpus (see README):
-    # the demo warns with the red banner instead of stopping, so the dashboard can be shown.
-    settings = load_config(config).model_copy(update={"gate_enforce": False})
-    _echo("let op: in de demo waarschuwt de kwaliteitspoort alleen (gate_enforce=false); een geplande run stopt wel")
-    code = run_demo(settings, n=n, seed=seed, config_path=config, reports=reports, progress=_echo)
-    if code != 0:
-        raise _exit(code)
-    if serve:
-        from .demo import serve_dashboard
-
-        serve_dashboard(settings, config_path=config, echo=_echo)
+def _window(text: Optional[str]):
+    if not text:
+        return None
+    parts = text.split(":") if ":" in text else text.split("..")
+    if len(parts) != 2:
+        raise typer.BadParameter(f"{text!r}: give a window as START:END, e.g. 2023-01-01:2023-12-31")
+    return tuple(parts)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("pipeline")(pipeline_cmd)
-    app.command("report")(report_cmd)
-    app.command("runs")(runs_cmd)
-    app.command("demo")(demo_cmd)
+    @app.command("kpi")
+    def kpi_cmd(
+        config: Optional[Path] = ConfigOption,
+        by: str = typer.Option("source", "--by", help="Comma-separated: source, channel, cluster, afdeling, wijk, category."),
+        period: str = typer.Option("month", "--period", help="day, week, month, quarter or year."),
+        baseline: Optional[str] = typer.Option(None, "--baseline", help="START:END of the baseline window (ends inclusive; default: the nulmeting, setting kpi_baseline)."),
+        current: Optional[str] = typer.Option(None, "--current", help="START:END of the window to compare (one row per group)."),
+        as_json: bool = typer.Option(False, "--json", help="Print records as JSON."),
+    ) -> None:
+        """Share of dissatisfied KTO scores (0..dissatisfied_max_score), its change and distance to target."""
+        from signalen_lib.reports.kpi import baseline_window, first_signal_day, kpi
+
+        settings, store = _open(config, read_only=True)
+        with store:
+            base = _window(baseline)
+            if base is None and (first := first_signal_day(store)) is not None:
+                base = tuple(d.strftime("%Y-%m-%d") for d in baseline_window(settings, first))  # the nulmeting
+            df = kpi(store, by=[b.strip() for b in by.split(",") if b.strip()], period=period,
+                     baseline=base, current=_window(current), settings=settings)
+        if as_json:
+            typer.echo(df.to_json(orient="records", date_format="iso"))
+        else:
+            typer.echo(df.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+    @app.command("drivers")
+    def drivers_cmd(
+        config: Optional[Path] = ConfigOption,
+        start: Optional[str] = typer.Option(None, help="From this date (inclusive)."),
+        end: Optional[str] = typer.Option(None, help="Until this date (exclusive)."),
+        level: str = typer.Option("category", help="category or subcategory."),
+    ) -> None:
+        """Categories and words associated with low KTO scores."""
+        from signalen_lib.reports.drivers import drivers
+
+        settings, store = _open(config, read_only=True)
+        with store:
+            df = drivers(store, start, end, settings=settings, level=level)
+        cols = [c for c in ("category", "subcategory", "n", "n_low", "low_rate", "share_of_low", "lift", "p_value", "words") if c in df]
+        typer.echo(df[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+    @app.command("compliments")
+    def compliments_cmd(
+        config: Optional[Path] = ConfigOption,
+        cluster: Optional[str] = typer.Option(None, help="Only this cluster."),
+        start: Optional[str] = typer.Option(None, help="From this date (inclusive)."),
+        end: Optional[str] = typer.Option(None, help="Until this date (exclusive)."),
+        n: int = typer.Option(10, help="How many."),
+    ) -> None:
+        """The best compliments (masked, second-line PII check) for the compliments wall."""
+        from signalen_lib.reports.compliments import best_compliments
+
+        settings, store = _open(config, read_only=True)
+        with store:
+            df = best_compliments(store, cluster=cluster, start=start, end=end, n=n, settings=settings)
+        if df.attrs.get("suppressed"):
+            typer.echo(f"fewer than {settings.min_cell_size} compliments in this selection: nothing shown")
+        for r in df.itertuples():
+            typer.echo(f"- [{r.afdeling or r.cluster or ''}] {r.text}")

@@ -24,14 +24,14 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
+from signalen_lib.vocab.fmt import fmt_date, fmt_int, fmt_pct, month_name
+from signalen_lib.vocab.taxonomy import load_taxonomy
+
 GEO_ATTRIBUTION = "Bron kaartgrenzen: CBS Wijk- en Buurtkaart (CC BY 4.0)"
 NOT_AVAILABLE = "nog niet beschikbaar"
 SECTIONS = ("summary", "volumes", "categories", "risers", "kpi", "map", "alerts", "improvements",
@@ -87,26 +87,6 @@ class ReportContext:
 
 
 # ---- formatting ----------------------------------------------------------------------------
-def month_name(ts) -> str:
-    ts = pd.Timestamp(ts)
-    return f"{MAANDEN[ts.month - 1]} {ts.year}"
-
-
-def fmt_int(n) -> str:
-    """Dutch thousands separator: 12345 -> '12.345'."""
-    if n is None or (isinstance(n, float) and np.isnan(n)):
-        return "–"
-    return f"{int(n):,}".replace(",", ".")
-
-
-def fmt_pct(x, signed: bool = False, digits: int = 1) -> str:
-    """0.1234 -> '12,3%' (signed: '+12,3%')."""
-    if x is None or (isinstance(x, float) and not np.isfinite(x)) or pd.isna(x):
-        return "–"
-    s = f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
-    return s.replace(".", ",")
-
-
 def suppress_count(n, k: int) -> str:
     """A count for display: below the small-cell threshold it becomes '<k'."""
     if n is None or pd.isna(n):
@@ -116,7 +96,7 @@ def suppress_count(n, k: int) -> str:
 
 # ---- context -------------------------------------------------------------------------------
 def _parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    from .scheduled import parse_period, previous_month
+    from signalen_lib.runs.scheduled import parse_period, previous_month
 
     period = period or previous_month()
     s, e = parse_period(period)
@@ -126,17 +106,17 @@ def _parse_period(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def open_report(period: str = "", cluster: str = "", config: str | None = None, *, settings=None, store=None) -> ReportContext:
     """Settings via ``load_config(config)`` (honours SIGNALEN_* set by the runner), the shared zone
     opened read-only, the report month [start, end)."""
-    from ..config import load_config
-    from .pipeline import current_model_version
+    from signalen_lib.config import load_config
+    from signalen_lib.vocab.models import current_topic_model
 
     settings = settings or load_config(config or None)
     if store is None:
-        from ..store import open_store
+        from signalen_lib.store import open_store
 
         store = open_store(settings, restricted=False, read_only=True)
     start, end = _parse_period(period)
     try:
-        mv = current_model_version(store)
+        mv = current_topic_model(store.shared)
     except Exception:  # noqa: BLE001
         mv = None
     return ReportContext(settings, store, f"{start:%Y-%m}", cluster or "", start, end, mv)
@@ -155,29 +135,8 @@ def _need(ctx: ReportContext, *tables: str) -> None:
             raise NotAvailable(f"table {t} does not exist yet")
 
 
-@lru_cache(maxsize=4)
-def _taxonomy_names(path: str) -> dict[str, str]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-    cats = data.get("categories", data) if isinstance(data, dict) else {}
-    names: dict[str, str] = {"overig": "Overig"}
-    if isinstance(cats, dict):
-        for key, val in cats.items():
-            if isinstance(val, dict):
-                names[str(key)] = str(val.get("name") or val.get("label") or val.get("naam") or key)
-    elif isinstance(cats, list):
-        for val in cats:
-            if isinstance(val, dict) and "key" in val:
-                names[str(val["key"])] = str(val.get("name") or val.get("label") or val["key"])
-    return names
-
-
 def category_name(ctx: ReportContext, key: str) -> str:
-    names = _taxonomy_names(str(ctx.settings.taxonomy_path))
+    names = load_taxonomy(ctx.settings.taxonomy_path).names()
     return names.get(key, str(key).replace("_", " ").capitalize())
 
 
@@ -294,27 +253,17 @@ def _wijk_features(path: str) -> tuple:
         return tuple(json.load(fh)["features"])
 
 
-def kpi_month(ctx: ReportContext) -> pd.DataFrame:
-    """Dissatisfaction KPI for the month against the same month a year earlier (baseline), from
-    ``signalen_lib.insights.kpi.kpi``; one row per month for the last 13 months plus the current
-    month's comparison row."""
-    try:
-        from ..insights.kpi import kpi
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
+def kpi_month(ctx: ReportContext) -> dict:
+    """The dissatisfaction KPI of the report month against the nulmeting
+    (:func:`signalen_lib.reports.kpi.kpi_for_window`, the definition the dashboard uses too)."""
+    from signalen_lib.reports.kpi import kpi_for_window
+
     _need(ctx, "signals")
-    last = ctx.end - pd.Timedelta(days=1)
-    b0, b1 = ctx.month(-12)
-    cur = kpi(ctx.store, by=(), current=(ctx.start, last), baseline=(b0, b1 - pd.Timedelta(days=1)),
-              settings=ctx.settings, filters=ctx.filters())
-    return cur
+    return kpi_for_window(ctx.store, ctx.settings, ctx.start, ctx.end - pd.Timedelta(days=1), filters=ctx.filters())
 
 
 def kpi_trend(ctx: ReportContext) -> pd.DataFrame:
-    try:
-        from ..insights.kpi import kpi
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
+    from signalen_lib.reports.kpi import kpi
     first, _ = ctx.month(-12)
     return kpi(ctx.store, by=(), period="month", settings=ctx.settings, start=first, end=ctx.end,
                filters=ctx.filters())
@@ -322,11 +271,8 @@ def kpi_trend(ctx: ReportContext) -> pd.DataFrame:
 
 def month_alerts(ctx: ReportContext) -> pd.DataFrame:
     """Categories far above their expected level during the report month
-    (``signalen_lib.insights.alerts.detect_alerts`` over the whole month as the recent window)."""
-    try:
-        from ..insights.alerts import detect_alerts
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
+    (``signalen_lib.dashboard.alerts.detect_alerts`` over the whole month as the recent window)."""
+    from signalen_lib.dashboard.alerts import detect_alerts
     _need(ctx, "signals", "signal_categories")
     if not ctx.model_version:
         raise NotAvailable("no current topic model")
@@ -352,17 +298,10 @@ def month_alerts(ctx: ReportContext) -> pd.DataFrame:
 
 def improvement_effects(ctx: ReportContext) -> pd.DataFrame:
     """Running improvement actions of the cluster and their measured effect
-    (``signalen_lib.insights.improvements`` and ``signalen_lib.insights.effect.measure_effect``)."""
-    try:
-        from ..insights import effect as eff
-        from ..insights import improvements as imp
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
-    lister = next((getattr(imp, n) for n in ("list_improvements", "improvements", "load_improvements",
-                                             "running_improvements") if callable(getattr(imp, n, None))), None)
-    if lister is None or not callable(getattr(eff, "measure_effect", None)):
-        raise NotAvailable("improvement/effect functions not found")
-    items = lister(ctx.store)
+    (``signalen_lib.improvements.register`` and ``signalen_lib.improvements.effect.measure_effect``)."""
+    from signalen_lib.improvements import effect as eff
+    from signalen_lib.improvements import register as imp
+    items = imp.list_improvements(ctx.store)
     if isinstance(items, pd.DataFrame):
         records = items.to_dict("records")
     else:
@@ -413,11 +352,8 @@ def examples(ctx: ReportContext, per_category: int = 2, categories: int = 3) -> 
 
 
 def compliments(ctx: ReportContext, n: int = 5) -> pd.DataFrame:
-    """The month's best compliments (``signalen_lib.insights.compliments.best_compliments``)."""
-    try:
-        from ..insights.compliments import best_compliments
-    except ImportError as exc:
-        raise NotAvailable(str(exc)) from None
+    """The month's best compliments (``signalen_lib.reports.compliments.best_compliments``)."""
+    from signalen_lib.reports.compliments import best_compliments
     df = best_compliments(ctx.store, cluster=ctx.cluster or None, start=ctx.start, end=ctx.end, n=n)
     if df is None:
         return pd.DataFrame()
@@ -490,7 +426,7 @@ def wijk_map_chart(ctx: ReportContext, counts: pd.DataFrame):
 
 # ---- sections ------------------------------------------------------------------------------
 def section_summary(ctx: ReportContext) -> list:
-    from .pipeline import last_successful_run
+    from signalen_lib.runs.pipeline import last_successful_run
 
     n = count_signals(ctx)
     prev = count_signals(ctx, *ctx.month(-1))
@@ -507,7 +443,7 @@ def section_summary(ctx: ReportContext) -> list:
     except Exception:  # noqa: BLE001
         good = None
     if good and good.get("finished_at") is not None:
-        from .pipeline import _fmt_local
+        from signalen_lib.runs.pipeline import _fmt_local
 
         meta.append(f"gegevens van de verwerking van {_fmt_local(good['finished_at'], ctx.settings.timezone)}")
     if ctx.model_version:
@@ -562,32 +498,30 @@ def section_risers(ctx: ReportContext) -> list:
 
 
 def section_kpi(ctx: ReportContext) -> list:
-    cur = kpi_month(ctx)
+    fig = kpi_month(ctx)
     parts: list = ["## Ontevredenheid (KPI)"]
-    if cur is None or len(cur) == 0:
+    if fig["n_scored"] == 0:
         return parts + ["Geen KTO-cijfers in deze maand."]
-    row = cur.iloc[0]
     maxs = ctx.settings.dissatisfied_max_score
-    if bool(row.get("suppressed", False)) or pd.isna(row.get("share")):
+    if fig["share"] is None:
         parts.append(f"Te weinig KTO-cijfers deze maand (minder dan {ctx.min_cell}) om de KPI te tonen.")
         return parts
-    txt = (f"In {ctx.month_name} gaf **{fmt_pct(row['share'])}** van de {fmt_int(row['n_scored'])} "
+    txt = (f"In {ctx.month_name} gaf **{fmt_pct(fig['share'])}** van de {fmt_int(fig['n_scored'])} "
            f"beoordelingen een cijfer 0 t/m {maxs} (ontevreden).")
-    target = row.get("target_share")
-    if pd.notna(row.get("baseline_share", np.nan)):
-        met = bool(row.get("target_met")) if pd.notna(row.get("target_met")) else False
-        txt += (f" Een jaar eerder ({month_name(ctx.month(-12)[0])}, nulmeting) was dat "
-                f"{fmt_pct(row['baseline_share'])}; verandering {fmt_pct(row['change'], signed=True)}. "
-                f"Doel: {fmt_pct(ctx.settings.kpi_target_change, signed=True)} ten opzichte van de nulmeting, "
-                f"dus hoogstens {fmt_pct(target)}: **{'gehaald' if met else 'nog niet gehaald'}**.")
+    target = fig["target_share"]
+    if target is not None:
+        bs, be = fig["baseline_window"]
+        txt += (f" In de nulmeting ({fmt_date(bs)} t/m {fmt_date(be)}) was dat {fmt_pct(fig['baseline_share'])}; "
+                f"verandering {fmt_pct(fig['change'], signed=True)}. "
+                f"Doel: {fmt_pct(ctx.settings.kpi_target_change, signed=True, digits=0)} ten opzichte van de nulmeting, "
+                f"dus hoogstens {fmt_pct(target)}: **{'gehaald' if fig['target_met'] else 'nog niet gehaald'}**.")
     else:
-        txt += " Er is geen nulmeting (zelfde maand vorig jaar) om het doel aan af te meten."
-        target = None
+        txt += " Er zijn te weinig cijfers in de nulmeting om het doel aan af te meten."
     parts.append(txt)
     try:
         trend = kpi_trend(ctx)
         if trend is not None and len(trend.dropna(subset=["share"])) >= 2:
-            parts.append(kpi_chart(trend, float(target) if target is not None and pd.notna(target) else None))
+            parts.append(kpi_chart(trend, float(target) if target is not None else None))
     except NotAvailable:
         pass
     return parts

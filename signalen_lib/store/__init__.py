@@ -8,8 +8,8 @@ touch it. Everything else reads ``store.shared``.
 """
 from __future__ import annotations
 
-from .database import Database, StoreError
-from .migrations import MIGRATIONS, Migration, migrate, register
-from .store import Store, open_store
+from signalen_lib.store.database import Database, StoreError
+from signalen_lib.store.migrations import MIGRATIONS, Migration, migrate, register
+from signalen_lib.store.store import Store, open_store
 
 __all__ = ["Database", "Store", "StoreError", "open_store", "Migration", "MIGRATIONS", "register", "migrate"]

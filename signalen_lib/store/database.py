@@ -16,8 +16,8 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ..config import ConfigError
-from .urls import ParsedUrl, parse_url
+from signalen_lib.config import ConfigError
+from signalen_lib.store.urls import ParsedUrl, parse_url
 
 
 class StoreError(Exception):

@@ -5,17 +5,18 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..config import Settings
-from .database import Database, _ident
-from .migrations import migrate
+from signalen_lib.config import Settings
+from signalen_lib.store.database import Database, _ident
+from signalen_lib.store.migrations import migrate
 
 # Every part that registers migrations is imported here, so that open_store() knows them all.
 _MIGRATION_MODULES = (
     "signalen_lib.privacy.tables",
     "signalen_lib.topics.tables",
     "signalen_lib.validation.tables",
-    "signalen_lib.insights.tables",
-    "signalen_lib.reports.tables",
+    "signalen_lib.perception.tables",
+    "signalen_lib.improvements.tables",
+    "signalen_lib.runs.tables",
     "signalen_lib.dashboard.tables",
 )
 
@@ -24,11 +25,7 @@ def _load_migration_modules() -> None:
     import importlib
 
     for mod in _MIGRATION_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+        importlib.import_module(mod)
 
 
 class Store:

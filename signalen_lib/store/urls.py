@@ -15,7 +15,7 @@ class ParsedUrl:
 
 
 def parse_url(url: str, setting: str = "database_url") -> ParsedUrl:
-    from ..config import ConfigError
+    from signalen_lib.config import ConfigError
 
     if url.startswith("duckdb://"):
         rest = url[len("duckdb://"):]
@@ -25,7 +25,7 @@ def parse_url(url: str, setting: str = "database_url") -> ParsedUrl:
             raise ConfigError(f"setting '{setting}': a DuckDB URL is duckdb:///path/to/file.duckdb (got {url!r})")
         if rest.startswith("//"):  # duckdb:////abs/path
             return ParsedUrl("duckdb", Path(rest[1:]))
-        from ..config import project_root  # duckdb:///relative/path (SQLAlchemy convention)
+        from signalen_lib.config import project_root  # duckdb:///relative/path (SQLAlchemy convention)
 
         return ParsedUrl("duckdb", project_root() / rest[1:])
     if url.startswith(("postgresql://", "postgres://")):

@@ -34,8 +34,8 @@ Same seed -> byte-identical files. See ``events.py`` (patterns), ``content.py`` 
 ``names.py`` (name lists read from the installed ``deduce`` package and their held-out split,
 ``is_heldout``) and ``pii.py`` (generators and validators).
 """
-from .generate import generate
-from .names import is_heldout
-from .pii import bsn_valid, iban_valid
+from signalen_lib.synth.generate import generate
+from signalen_lib.synth.names import is_heldout
+from signalen_lib.synth.pii import bsn_valid, iban_valid
 
 __all__ = ["generate", "is_heldout", "bsn_valid", "iban_valid"]

@@ -22,10 +22,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Generate the synthetic Dutch signal corpus: KTO CSV, complaints XLSX, call-back notes JSONL,
         interview JSON, plus ground truth (categories, perception, events, PII spans)."""
-        from . import generate
+        from signalen_lib.synth import generate
 
         if out is None:
-            from ..config import load_config
+            from signalen_lib.config import load_config
 
             out = load_config(config).raw_dir
         try:

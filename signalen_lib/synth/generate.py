@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..schema import ORG_UNITS
-from . import content, events as ev, pii
-from .grammar import Expander, compile_rules, link
-from .names import load_pools
+from signalen_lib.schema import ORG_UNITS
+from signalen_lib.synth import content, events as ev, pii
+from signalen_lib.synth.grammar import Expander, compile_rules, link
+from signalen_lib.synth.names import load_pools
 
 SOURCE_SHARES = {"kto": 0.55, "terugbelnotitie": 0.25, "klacht": 0.18, "interview": 0.02}
 MONTHS = pii.MONTHS
@@ -158,7 +158,7 @@ def _compiled():
 
 
 def _read_geo():
-    from ..config import PACKAGE_DIR
+    from signalen_lib.config import PACKAGE_DIR
 
     path = PACKAGE_DIR / "geo" / "rotterdam_buurten.tsv"
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]

@@ -10,7 +10,8 @@ import random
 import re
 import unicodedata
 
-from .names import INTERFIXES, _INTERFIX_WEIGHTS, NamePools
+from signalen_lib.privacy.recognizers import bsn_valid, iban_valid  # noqa: F401 (re-exported for the generator's checks)
+from signalen_lib.synth.names import INTERFIXES, _INTERFIX_WEIGHTS, NamePools
 
 PII_TYPES = ("PERSOON", "BSN", "TELEFOON", "EMAIL", "IBAN", "POSTCODE", "ADRES", "KENTEKEN", "GEBOORTEDATUM")
 
@@ -18,27 +19,6 @@ HELDOUT_SHARE = 0.2  # share of persons/streets drawn from the held-out part
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")
-
-# ---------------------------------------------------------------- validators
-
-
-def bsn_valid(value: str) -> bool:
-    """The 11-proef for a BSN (9 digits; separators ignored)."""
-    digits = re.sub(r"\D", "", value)
-    if len(digits) != 9:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0 and digits != "000000000"
-
-
-def iban_valid(value: str) -> bool:
-    """ISO 13616 mod-97 check (spaces ignored)."""
-    s = value.replace(" ", "").upper()
-    if len(s) < 15 or not s[:2].isalpha():
-        return False
-    num = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
-    return int(num) % 97 == 1
-
 
 # ---------------------------------------------------------------- persons
 

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .stopwords import DOMAIN_STOP_WORDS, UNINFORMATIVE_ANSWERS, stop_words
+from signalen_lib.text.stopwords import DOMAIN_STOP_WORDS, UNINFORMATIVE_ANSWERS, stop_words
 
 # A masking placeholder (<PERSOON>, <E-MAIL>, <IBAN_1>...), or a word: letters (incl. diacritics)
 # joined by at most single hyphens/apostrophes inside the word. Digits are dropped.

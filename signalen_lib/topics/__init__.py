@@ -12,12 +12,12 @@ Public API::
     save_model / load_model / set_current / current_version / list_models
     align_topics(new, old) -> DataFrame;  select_n_topics(texts, ks) -> DataFrame; selection_chart(df)
 """
-from .align import align_topics, topic_distances
-from .model import TopicModel, data_hash
-from .registry import current_version, list_models, load_model, save_model, set_current, topic_names_path
-from .selection import best_k, select_n_topics, selection_chart, topic_size_chart
-from .service import assign_store, category_counts, fit_store, load_signal_texts
-from .taxonomy import OVERIG, Taxonomy, load_taxonomy
+from signalen_lib.topics.align import align_topics, topic_distances
+from signalen_lib.topics.model import TopicModel, data_hash
+from signalen_lib.topics.registry import list_models, load_model, save_model, set_current, topic_names_path
+from signalen_lib.topics.selection import best_k, select_n_topics, selection_chart, topic_size_chart
+from signalen_lib.topics.service import assign_store, category_counts, fit_store, load_signal_texts
+from signalen_lib.vocab.taxonomy import OVERIG, Taxonomy, load_taxonomy
 
 __all__ = [
     "TopicModel", "data_hash", "align_topics", "topic_distances", "save_model", "load_model", "set_current",

@@ -25,9 +25,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fit a seeded topic model on the shared zone's signals, align it with the previous
         model, save it as the current version and assign categories."""
-        from ..config import load_config
-        from ..store import open_store
-        from .service import fit_store
+        from signalen_lib.config import load_config
+        from signalen_lib.store import open_store
+        from signalen_lib.topics.service import fit_store
 
         settings = load_config(config)
         with open_store(settings, restricted=False) as store:
@@ -46,10 +46,10 @@ def register(app: typer.Typer) -> None:
         config: Optional[Path] = ConfigOption,
     ) -> None:
         """Assign categories of the current (or given) model to signals that lack them."""
-        from ..config import load_config
-        from ..store import open_store
-        from .registry import load_model
-        from .service import assign_store
+        from signalen_lib.config import load_config
+        from signalen_lib.store import open_store
+        from signalen_lib.topics.registry import load_model
+        from signalen_lib.topics.service import assign_store
 
         settings = load_config(config)
         with open_store(settings, restricted=False) as store:
@@ -60,25 +60,31 @@ def register(app: typer.Typer) -> None:
     @topics_app.command("models")
     def models(config: Optional[Path] = ConfigOption) -> None:
         """List the registered topic models."""
-        from ..config import load_config
-        from ..store import open_store
-        from .registry import list_models
+        from signalen_lib.config import load_config
+        from signalen_lib.store import open_store
+        from signalen_lib.topics.registry import list_models
 
         settings = load_config(config)
         with open_store(settings, restricted=False) as store:
             df = list_models(store)
         if df.empty:
             typer.echo("no topic models yet (signalen topics fit)")
+        import json
+        import math
+
         for r in df.itertuples():
-            typer.echo(f"{'*' if r.is_current else ' '} {r.model_version}  n_docs={r.n_docs}  seed={r.seed}  {r.path}")
+            met = json.loads(r.metrics) if isinstance(r.metrics, str) and r.metrics else (r.metrics or {})
+            shown = "  ".join(f"{k}={met[k]:.3f}" for k in ("v", "npmi", "diversity", "perplexity", "overig_share")
+                              if isinstance(met.get(k), (int, float)) and math.isfinite(met[k]) and abs(met[k]) < 1e12)
+            typer.echo(f"{'*' if r.is_current else ' '} {r.model_version}  n_docs={r.n_docs}  seed={r.seed}  {shown}")
 
     @topics_app.command("use")
     def use(version: str = typer.Argument(..., help="Model version to make current."),
             config: Optional[Path] = ConfigOption) -> None:
         """Make a model version the current one (the dashboard and assign use it)."""
-        from ..config import load_config
-        from ..store import open_store
-        from .registry import set_current
+        from signalen_lib.config import load_config
+        from signalen_lib.store import open_store
+        from signalen_lib.topics.registry import set_current
 
         settings = load_config(config)
         with open_store(settings, restricted=False) as store:
@@ -90,13 +96,14 @@ def register(app: typer.Typer) -> None:
               sync: bool = typer.Option(False, "--sync", help="Copy edited names from topic_names.csv into the store."),
               config: Optional[Path] = ConfigOption) -> None:
         """Show where the editable topic-names file is (and with --sync load staff's edits)."""
-        from ..config import load_config
-        from ..store import open_store
-        from .registry import current_version, sync_topic_names, topic_names_path
+        from signalen_lib.config import load_config
+        from signalen_lib.store import open_store
+        from signalen_lib.topics.registry import sync_topic_names, topic_names_path
+        from signalen_lib.vocab.models import current_topic_model
 
         settings = load_config(config)
         with open_store(settings, restricted=False) as store:
-            version = version or current_version(store)
+            version = version or current_topic_model(store.shared)
             if version is None:
                 raise FileNotFoundError("no current topic model: run signalen topics fit")
             if sync:

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import psi
 
-from ..text import Preprocessor
-from .taxonomy import OVERIG, Taxonomy
+from signalen_lib.text import Preprocessor
+from signalen_lib.vocab.taxonomy import OVERIG, Taxonomy
 
 
 _WORKER_MODEL = None  # the model forked worker processes use (set only during transform)
@@ -184,8 +184,8 @@ class TopicModel:
                       **params) -> "TopicModel":
         """A model configured from Settings (n_topics, overig_threshold, max_topics_per_text, seed,
         taxonomy_path); keyword arguments override."""
-        from ..config import load_config
-        from .taxonomy import load_taxonomy
+        from signalen_lib.config import load_config
+        from signalen_lib.vocab.taxonomy import load_taxonomy
 
         settings = settings or load_config()
         if taxonomy == "settings":

@@ -1,4 +1,4 @@
-"""What ``notebooks/02_topics.ipynb`` calls: one function per step, results as tables and charts."""
+"""What ``notebooks/02_verwerken.ipynb`` calls: one function per step, results as tables and charts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..config import Settings
-from .model import TopicModel
+from signalen_lib.config import Settings
+from signalen_lib.topics.model import TopicModel
 
 
 @dataclass
@@ -46,27 +46,30 @@ class TopicsStep:
         return t[t["is_new"]].reset_index(drop=True)
 
 
-def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: int = 0, n_topics_range: str = "",
-                    seed: int = -1, passes: int = 0, compare_version: str = "current", since: str = "",
-                    until: str = "") -> TopicsStep:
+def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: int | None = None,
+                    n_topics_range: str | None = None, seed: int | None = None, passes: int | None = None,
+                    compare_version: str | None = "current", since: str | None = None,
+                    until: str | None = None) -> TopicsStep:
     """``fit``: (optionally choose k by coherence/diversity/perplexity), fit, align with
     ``compare_version``, save as current and assign every signal. ``assign``: the current model
-    assigns categories to signals that have none yet (fits first if there is no model)."""
-    from .registry import current_version, load_model
-    from .selection import best_k, select_n_topics
-    from .service import assign_store, fit_store, load_signal_texts
+    assigns categories to signals that have none yet (fits first if there is no model).
+    ``None`` means "the setting" (n_topics, seed) or "automatic/all" (passes, since, until)."""
+    from signalen_lib.topics.registry import load_model
+    from signalen_lib.vocab.models import current_topic_model
+    from signalen_lib.topics.selection import best_k, select_n_topics
+    from signalen_lib.topics.service import assign_store, fit_store, load_signal_texts
 
     if mode not in ("fit", "assign"):
         raise ValueError(f"mode must be 'fit' or 'assign', not {mode!r}")
-    if mode == "assign" and current_version(store) is None:
+    if mode == "assign" and current_topic_model(store.shared) is None:
         mode = "fit"
     if mode == "assign":
         model = load_model(settings, store=store)
         out = assign_store(store, model, settings)
         return TopicsStep("assign", model, out)
     selection, chosen = None, None
-    seed_v = None if seed < 0 else seed
-    if n_topics_range.strip():
+    seed_v = seed
+    if n_topics_range and n_topics_range.strip():
         ks = [int(x) for x in n_topics_range.replace(";", ",").split(",") if x.strip()]
         texts = load_signal_texts(store, since=since or None, until=until or None)["text"].tolist()
         base = TopicModel.from_settings(settings, seed=seed_v, **({"passes": passes} if passes else {}))
@@ -75,14 +78,14 @@ def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: i
         n_topics = chosen
     model = fit_store(store, settings, n_topics=n_topics or None, seed=seed_v, passes=passes or None,
                       since=since or None, until=until or None,
-                      compare_version=None if compare_version in ("", "none") else compare_version, assign=False)
+                      compare_version=None if compare_version in (None, "", "none") else compare_version, assign=False)
     out = assign_store(store, model, settings)
     return TopicsStep("fit", model, out, selection, chosen)
 
 
 def category_table(store, settings: Settings, model: TopicModel) -> pd.DataFrame:
     """Rank-1 categories of the model with Dutch names, counts and shares."""
-    from .service import category_counts
+    from signalen_lib.topics.service import category_counts
 
     df = category_counts(store, model.version_)
     tax = model.taxonomy

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import ConfigError, Settings
-from .model import TopicModel, lib_versions
-from .taxonomy import OVERIG
+from signalen_lib.config import ConfigError, Settings
+from signalen_lib.topics.model import TopicModel, lib_versions
+from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.vocab.taxonomy import OVERIG
 
 NAME_COLUMNS = ["topic_id", "stable_id", "name", "category", "subcategory", "size", "share", "is_new", "seeded",
                 "mapped_by", "top_words", "examples"]
@@ -133,13 +134,6 @@ def set_current(store, version: str) -> None:
         db.execute("UPDATE topic_models SET is_current = TRUE WHERE model_version = ?", [version])
 
 
-def current_version(store) -> str | None:
-    db = store.shared
-    if not db.table_exists("topic_models"):
-        return None
-    return db.scalar("SELECT model_version FROM topic_models WHERE is_current ORDER BY created_at DESC LIMIT 1")
-
-
 def list_models(store) -> pd.DataFrame:
     return store.shared.query_df(
         "SELECT model_version, created_at, seed, n_docs, data_hash, metrics, is_current, path, previous_version "
@@ -164,7 +158,7 @@ def load_model(settings: Settings, version: str | None = None, *, store=None, ap
     topic names from ``topic_names.csv`` applied."""
     if version is None:
         if store is not None:
-            version = current_version(store)
+            version = current_topic_model(store.shared)
         if version is None:
             dirs = sorted(p.name for p in settings.models_dir.glob("*/model.pkl") for p in [p.parent]) if settings.models_dir.exists() else []
             if not dirs:

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .model import TopicModel
+from signalen_lib.topics.model import TopicModel
 
 
 def select_n_topics(texts: Sequence[str], ks: Sequence[int], *, base: TopicModel | None = None,

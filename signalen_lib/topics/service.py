@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import Settings
-from .align import DEFAULT_MAX_DISTANCE, align_topics
-from .model import TopicModel
-from .registry import current_version, load_model, save_model
-from .taxonomy import Taxonomy, load_taxonomy
+from signalen_lib.config import Settings
+from signalen_lib.topics.align import DEFAULT_MAX_DISTANCE, align_topics
+from signalen_lib.topics.model import TopicModel
+from signalen_lib.topics.registry import load_model, save_model
+from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.vocab.taxonomy import Taxonomy, load_taxonomy
 
 
 def load_signal_texts(store, *, since=None, until=None) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
     model.metrics_ = model.metrics(train[:coherence_sample] if coherence_sample else None,
                                    df.loc[held, "text"].tolist() or None)
     model.alignment_ = None
-    prev_version = current_version(store) if compare_version == "current" else compare_version
+    prev_version = current_topic_model(store.shared) if compare_version == "current" else compare_version
     if prev_version:
         try:
             prev = load_model(settings, prev_version, store=store)
@@ -87,7 +88,7 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
                  batch_size: int = 50_000, replace: bool = False) -> dict[str, Any]:
     """Assign up to three categories (and topics) to every signal in ``store.shared.signals`` that
     has none yet for the model (default: the current one). Returns counts and the overig share."""
-    from ..config import load_config
+    from signalen_lib.config import load_config
 
     settings = settings or load_config()
     if model is None:
@@ -127,7 +128,7 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
 
 def category_counts(store, model_version: str | None = None) -> pd.DataFrame:
     """Rank-1 category counts for a model version (default current), with the overig share."""
-    version = model_version or current_version(store)
+    version = model_version or current_topic_model(store.shared)
     df = store.shared.query_df(
         "SELECT category, count(*) AS n FROM signal_categories WHERE model_version = ? AND rank = 1 "
         "GROUP BY category ORDER BY n DESC", [version])

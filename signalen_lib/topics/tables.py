@@ -1,7 +1,7 @@
 """Tables of the topics part (migrations 20-29, shared zone)."""
 from __future__ import annotations
 
-from ..store import Migration, register
+from signalen_lib.store import Migration, register
 
 register(Migration(20, "shared", "topic models, topics, signal categories and topics", (
     """CREATE TABLE IF NOT EXISTS topic_models (

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .model import TopicModel
+from signalen_lib.topics.model import TopicModel
 
 
 def ldavis_prepare(model: TopicModel, texts: Sequence[str] | None = None, *, theta: np.ndarray | None = None,

@@ -17,7 +17,7 @@ from .labels import (
 from .metrics import coverage_curve, evaluate, inter_annotator, summary
 from .models import LabelInformedAssigner, TfidfBaseline, learn_topic_category_map, topic_names
 from .sampling import draw_sample, load_sample, sampling_frame, save_sample, stratified_sample
-from .taxonomy import OVERIG, CategoryTree, load_category_tree
+from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree, load_category_tree
 
 __all__ = [
     "GateResult", "QualityGateFailed", "check_gate", "gate_from_settings",

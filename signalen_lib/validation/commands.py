@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..store import open_store
         from .labels import LabelError, import_labels_csv
-        from .taxonomy import load_category_tree
+        from signalen_lib.vocab.taxonomy import load_category_tree
 
         settings = load_config(config)
         try:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..schema import PERCEPTIONS
 from .labels import Label, LabelError, MAX_CATEGORIES, load_labels, save_label
-from .taxonomy import OVERIG, CategoryTree, load_category_tree
+from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree, load_category_tree
 
 PERCEPTION_CODES = {"c": "compliment", "n": "neutraal", "k": "klacht"}
 

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from ..schema import PERCEPTIONS
-from .taxonomy import CategoryTree
+from signalen_lib.vocab.taxonomy import CategoryTree
 
 LABEL_COLUMNS = ["signal_id", "labeller", "category", "subcategory", "rank", "perception", "unsure", "labelled_at"]
 CSV_COLUMNS = ["signal_id", "category", "subcategory", "perception", "labeller"]

@@ -1,11 +1,10 @@
-"""Validation of the stored model against the hand labels: what ``notebooks/03_validate.ipynb``
+"""Validation of the stored model against the hand labels: what ``notebooks/03_valideren.ipynb``
 calls. Metrics, the baseline side by side, Altair charts, the gate verdict, files in the run's
 report folder."""
 from __future__ import annotations
 
 import json
 import math
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,9 @@ from .labels import load_labels, main_labels, read_labels_csv
 from .metrics import coverage_curve, evaluate, inter_annotator, summary
 from .models import TfidfBaseline
 from .standalone import stratified_split
-from .taxonomy import OVERIG, load_category_tree
+from signalen_lib.vocab.ids import new_run_id
+from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.vocab.taxonomy import OVERIG, load_category_tree
 
 
 def _json_safe(obj):
@@ -53,6 +54,11 @@ class ValidationReport:
     gate: GateResult
     charts: dict = field(default_factory=dict)
     out_dir: Path | None = None
+    proposed_sample: str | None = None  # before the first labels: the sample drawn for labelling
+
+    @property
+    def validated(self) -> bool:
+        return self.gate.validated
 
     def summary_frame(self) -> pd.DataFrame:
         """Headline figures in Dutch, for display."""
@@ -90,9 +96,15 @@ class ValidationReport:
         return per[["category", "support", "predicted", "precision (95%)", "recall (95%)", "f1 (95%)"]]
 
     def as_dict(self) -> dict:
+        if not self.validated:
+            return {"run_id": self.run_id, "model_version": self.model_version, "labels_source": self.labels_source,
+                    "gate": self.gate.as_dict(), "proposed_sample": self.proposed_sample}
         return {
             "run_id": self.run_id, "model_version": self.model_version, "labels_source": self.labels_source,
             "metrics": summary(self.metrics), "heldout": self.heldout,
+            "per_category": [
+                {k: r.get(k) for k in ("category", "support", "precision", "recall", "f1", "f1_lo", "f1_hi")}
+                for r in self.metrics["per_category"].to_dict("records")],
             "inter_annotator_kappa": self.annotators.get("kappa"), "gate": self.gate.as_dict(),
         }
 
@@ -113,13 +125,22 @@ class ValidationReport:
         return out
 
 
+def _first_sample(settings, model_version: str | None, seed: int) -> str | None:
+    """Before the first labels: draw (once) the stratified sample staff label first."""
+    from ..store import open_store
+    from .sampling import draw_sample, load_sample
+
+    with open_store(settings, restricted=False) as store:
+        db = store.shared
+        existing = load_sample(db)
+        if len(existing):
+            return str(existing["sample_id"].iloc[0])
+        sample_id = "eerste-steekproef"
+        sample = draw_sample(db, 200, seed=seed, model_version=model_version, sample_id=sample_id)
+        return sample_id if len(sample) else None
+
+
 # ---- data -------------------------------------------------------------------------------
-def current_model_version(db) -> str | None:
-    if not db.table_exists("topic_models"):
-        return None
-    return db.scalar("SELECT model_version FROM topic_models WHERE is_current ORDER BY created_at DESC LIMIT 1")
-
-
 def model_assignments(db, model_version: str | None) -> pd.DataFrame:
     """signal_id, category (rank 1) and prob of the model's assignment."""
     if model_version is None or not db.table_exists("signal_categories"):
@@ -179,13 +200,13 @@ def label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> d
     """The workbench's assignment sharpened by the labels (topic weights of the saved topic model
     + label-learned topic->category map + words), learned on the training part, scored on the
     held-out part. None when the topic model cannot be loaded."""
-    try:
-        from ..topics import load_model
-        from . import _adapters
-        from .models import LabelInformedAssigner
+    from ..topics import load_model
+    from . import adapters as _adapters
+    from .models import LabelInformedAssigner
 
+    try:
         model = load_model(settings, model_version)
-    except (ImportError, FileNotFoundError, ValueError, AttributeError):
+    except (FileNotFoundError, ValueError):
         return None
     texts = df["text"].fillna("").astype(str).tolist()
     W = model.topic_scores(texts)  # topic weights as the model ranks categories (refiner included)
@@ -221,16 +242,34 @@ def validate_store(
 
     tree = load_category_tree(settings.taxonomy_path)
     names = {c.key: c.name for c in tree.categories}
-    run_id = run_id or datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    run_id = run_id or new_run_id("validation")
     with open_store(settings, restricted=False) as store:
         db = store.shared
-        model_version = model_version or current_model_version(db)
+        model_version = model_version or current_topic_model(db)
         rows = load_label_rows(db, labels_source, tree)
         gold = main_labels(rows)
         pred = model_assignments(db, model_version)
         texts = db.query_df("SELECT signal_id, text FROM signals")
-    if gold.empty:
-        raise ValueError("no labels to validate against (label a sample or import a labels CSV first)")
+    if gold.empty:  # a new organisation: nothing to measure yet; propose what to label first
+        from .gate import not_validated
+
+        report = ValidationReport(
+            run_id=run_id, model_version=model_version, labels_source=labels_source or "store",
+            metrics={"n": 0}, heldout={}, coverage=pd.DataFrame(), annotators={}, gate=not_validated(settings),
+            proposed_sample=_first_sample(settings, model_version, seed) if model_version else None)
+        if write:
+            out = settings.runs_dir / run_id / "validation"
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "metrics.json").write_text(to_json(report.as_dict(), indent=2), encoding="utf-8")
+            report.out_dir = out
+        if record:
+            with open_store(settings, restricted=False) as store:
+                store.shared.insert_df("validation_runs", pd.DataFrame([{
+                    "run_id": run_id, "model_version": model_version, "labels_source": report.labels_source,
+                    "created_at": pd.Timestamp(datetime.now().replace(microsecond=0)), "n_labels": 0,
+                    "metrics": to_json(report.as_dict()), "gate_passed": False,
+                }]), on_conflict_ignore=True)
+        return report
     df = gold.merge(pred.rename(columns={"category": "predicted"}), on="signal_id", how="left")
     df["predicted"] = df["predicted"].astype(object).where(df["predicted"].notna(), OVERIG)
     df["prob"] = pd.to_numeric(df["prob"], errors="coerce").fillna(0.0)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _adapters
+from . import adapters as _adapters
 from .labels import LabelError
 from .metrics import evaluate, summary
 from .models import LabelInformedAssigner, TfidfBaseline
@@ -49,7 +49,7 @@ def read_texts_csv(path: str | Path) -> pd.DataFrame:
 def read_simple_labels_csv(path: str | Path, known_ids, categories=None) -> pd.DataFrame:
     """``id,category`` (or ``signal_id,category``); the first row per id is its main category."""
     from .labels import read_labels_csv
-    from .taxonomy import tree_from_keys
+    from signalen_lib.vocab.taxonomy import tree_from_keys
 
     tree = tree_from_keys(categories) if categories is not None else None
     df = read_labels_csv(path, known_ids=known_ids, tree=tree)

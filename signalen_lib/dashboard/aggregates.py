@@ -1,0 +1,106 @@
+"""Precomputed aggregates the dashboard and reports read instead of raw signals.
+
+:func:`refresh_aggregates` rebuilds ``agg_daily`` (table in ``signalen_lib/dashboard/tables.py``)
+from ``signals`` + ``signal_categories`` (the current model of ``topic_models``, rank 1; ``overig``
+when a signal has none) + ``signal_perception``, in SQL both DuckDB and PostgreSQL accept. Tables
+of parts that have not run yet (topics, perception) are treated as empty.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from signalen_lib.config import Settings
+from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.vocab.taxonomy import OVERIG
+
+#: Dimensions of ``agg_daily`` besides ``day`` (in table order).
+DIMENSIONS = (
+    "category", "subcategory", "cluster", "afdeling", "wijk_code", "buurt_code",
+    "source", "channel", "perception",
+)
+#: Measures of ``agg_daily``.
+MEASURES = ("n", "n_scored", "n_dissatisfied")
+UNKNOWN = "onbekend"
+
+
+
+def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[str, list]:
+    """The SELECT that produces agg_daily's rows (shared by refresh and tests)."""
+    params: list = []
+    if model_version is not None and db.table_exists("signal_categories"):
+        cat_join = (
+            "LEFT JOIN (SELECT signal_id, category, subcategory FROM signal_categories "
+            "WHERE rank = 1 AND model_version = ?) c ON c.signal_id = s.signal_id"
+        )
+        params.append(model_version)
+        cat = f"COALESCE(c.category, '{OVERIG}')"
+        sub = f"COALESCE(c.subcategory, '{OVERIG}')"
+    else:
+        cat_join, cat, sub = "", f"'{OVERIG}'", f"'{OVERIG}'"
+    if db.table_exists("signal_perception"):
+        per_join = "LEFT JOIN signal_perception p ON p.signal_id = s.signal_id"
+        per = f"COALESCE(p.perception, '{UNKNOWN}')"
+    else:
+        per_join, per = "", f"'{UNKNOWN}'"
+    max_score = int(settings.dissatisfied_max_score)  # an int, safe to inline
+
+    def dim(col: str) -> str:
+        return f"COALESCE(NULLIF(s.{col}, ''), '{UNKNOWN}')"
+
+    sql = f"""
+        SELECT date_trunc('day', s.received_at) AS day,
+               {cat} AS category, {sub} AS subcategory,
+               {dim('cluster')} AS cluster, {dim('afdeling')} AS afdeling,
+               {dim('wijk_code')} AS wijk_code, {dim('buurt_code')} AS buurt_code,
+               {dim('source')} AS source, {dim('channel')} AS channel,
+               {per} AS perception,
+               count(*) AS n,
+               count(s.score) AS n_scored,
+               sum(CASE WHEN s.score IS NOT NULL AND s.score <= {max_score} THEN 1 ELSE 0 END) AS n_dissatisfied
+        FROM signals s
+        {cat_join}
+        {per_join}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    """
+    return sql, params
+
+
+def refresh_aggregates(store, settings: Settings) -> dict:
+    """Rebuild ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
+
+    ``store`` must be opened writable (the dashboard itself only reads).
+    """
+    db = store.shared
+    model_version = current_topic_model(db)
+    select, params = aggregate_sql(db, settings, model_version)
+    cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
+    with db.transaction():
+        db.execute("DELETE FROM agg_daily")
+        db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+        n_rows = int(db.scalar("SELECT count(*) FROM agg_daily"))
+        n_signals = int(db.scalar("SELECT COALESCE(sum(n), 0) FROM agg_daily"))
+        first, last = db.execute("SELECT min(day), max(day) FROM agg_daily")[0]
+        meta = {
+            "refreshed_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds"),
+            "model_version": model_version or "",
+            "n_rows": str(n_rows),
+            "n_signals": str(n_signals),
+            "first_day": first.date().isoformat() if first is not None else "",
+            "last_day": last.date().isoformat() if last is not None else "",
+            "dissatisfied_max_score": str(settings.dissatisfied_max_score),
+        }
+        db.execute("DELETE FROM agg_meta")
+        db.executemany("INSERT INTO agg_meta (key, value) VALUES (?, ?)", list(meta.items()))
+    return meta
+
+
+def read_meta(db) -> dict[str, str]:
+    """``agg_meta`` as a dict (empty when the aggregates were never built)."""
+    if not db.table_exists("agg_meta"):
+        return {}
+    return {k: v for k, v in db.execute("SELECT key, value FROM agg_meta")}
+
+
+def meta_json(db) -> str:
+    return json.dumps(read_meta(db), sort_keys=True)

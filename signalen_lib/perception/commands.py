@@ -1,0 +1,55 @@
+"""CLI of the perception part: ``signalen perception``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
+
+
+def _open(config, read_only: bool = False):
+    from signalen_lib.config import load_config
+    from signalen_lib.store import open_store
+
+    settings = load_config(config)
+    return settings, open_store(settings, restricted=False, read_only=read_only)
+
+
+def _window(text: Optional[str]):
+    if not text:
+        return None
+    parts = text.split(":") if ":" in text else text.split("..")
+    if len(parts) != 2:
+        raise typer.BadParameter(f"{text!r}: give a window as START:END, e.g. 2023-01-01:2023-12-31")
+    return tuple(parts)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("perception")
+    def perception_cmd(
+        config: Optional[Path] = ConfigOption,
+        labels: Optional[Path] = typer.Option(None, "--labels", help="CSV with signal_id,perception (default: the labels table)."),
+        no_eval: bool = typer.Option(False, "--no-eval", help="Skip the held-out evaluation fit (faster)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    ) -> None:
+        """Train the perception model (KTO scores + hand labels) and write signal_perception."""
+        import pandas as pd
+
+        from signalen_lib.perception.model import assign_perception
+
+        settings, store = _open(config)
+        with store:
+            lab = pd.read_csv(labels, sep=None, engine="python") if labels else None
+            summary = assign_perception(store, settings, lab, evaluate=not no_eval)
+        if as_json:
+            typer.echo(json.dumps(summary, indent=2, default=str))
+            return
+        typer.echo(f"model {summary.get('model_version')}: {summary.get('n_signals')} signals, "
+                   f"{summary.get('n_train_weak', 0)} weak labels, {summary.get('n_labelled')} hand labels")
+        for k, m in (summary.get("evaluation") or {}).items():
+            typer.echo(f"  {k}: n={m['n']} accuracy={m['accuracy']:.3f} macro-F1={m['macro_f1']:.3f}")
+        for s, d in (summary.get("distribution") or {}).items():
+            typer.echo(f"  {s}: " + ", ".join(f"{k} {v:.0%}" for k, v in d.items()))

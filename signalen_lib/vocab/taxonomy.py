@@ -1,0 +1,175 @@
+"""The category taxonomy (``taxonomy.yaml``): keys, Dutch names and seed words — read here only.
+
+``load_taxonomy(path)`` gives the :class:`Taxonomy` the topic model seeds from; ``load_category_tree``
+gives the same categories plus ``overig`` as the labelling tool and the label checks need them.
+Every other part asks one of these two for names and keys (``Taxonomy.category_name``,
+``Taxonomy.subcategory_name``), never the YAML file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+OVERIG = "overig"
+
+
+@dataclass(frozen=True)
+class Subcategory:
+    key: str
+    name: str
+    seeds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    seeds: tuple[str, ...]
+    subcategories: tuple[Subcategory, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: tuple[Category, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Taxonomy":
+        cats = []
+        for c in data.get("categories") or []:
+            subs = tuple(
+                Subcategory(str(s["key"]), str(s.get("name", s["key"])), tuple(str(w).lower() for w in s.get("seeds") or ()))
+                for s in c.get("subcategories") or []
+            )
+            cats.append(Category(str(c["key"]), str(c.get("name", c["key"])),
+                                 tuple(str(w).lower() for w in c.get("seeds") or ()), subs))
+        return cls(tuple(cats))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Taxonomy":
+        path = Path(path)
+        if not path.exists():
+            from signalen_lib.config import ConfigError
+
+            raise ConfigError(f"setting 'taxonomy_file': {path} does not exist")
+        return cls.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"categories": [
+            {"key": c.key, "name": c.name, "seeds": list(c.seeds), "subcategories": [
+                {"key": s.key, "name": s.name, "seeds": list(s.seeds)} for s in c.subcategories]}
+            for c in self.categories]}
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+    def category_name(self, key: str) -> str:
+        for c in self.categories:
+            if c.key == key:
+                return c.name
+        return "Overig" if key == OVERIG else key
+
+    def subcategory_name(self, key: str | None) -> str | None:
+        for c in self.categories:
+            for s in c.subcategories:
+                if s.key == key:
+                    return s.name
+        return key
+
+    def seed_groups(self, level: str = "subcategory") -> list[dict[str, Any]]:
+        """One entry per seeded topic: ``{category, subcategory, name, seeds}``.
+
+        ``level="subcategory"``: one topic per subcategory (its seeds; a category without
+        subcategories gets one topic). ``level="category"``: one topic per category, seeded with
+        the category's seeds.
+        """
+        groups = []
+        for c in self.categories:
+            if level == "subcategory" and c.subcategories:
+                for s in c.subcategories:
+                    groups.append({"category": c.key, "subcategory": s.key, "name": s.name, "seeds": list(s.seeds)})
+            else:
+                groups.append({"category": c.key, "subcategory": None, "name": c.name, "seeds": list(c.seeds)})
+        return groups
+
+
+    def names(self) -> dict[str, str]:
+        """{category or subcategory key: Dutch name}, ``overig`` included."""
+        out = {OVERIG: "Overig"}
+        for c in self.categories:
+            out[c.key] = c.name
+            for s in c.subcategories:
+                out.setdefault(s.key, s.name)
+        return out
+
+    def all_keys(self) -> set[str]:
+        """Category and subcategory keys, plus ``overig``."""
+        return set(self.names())
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """The taxonomy at ``path`` (default: ``load_config().taxonomy_path``)."""
+    if path is None:
+        from signalen_lib.config import load_config
+
+        path = load_config().taxonomy_path
+    p = Path(path).resolve()
+    return _load_cached(str(p), p.stat().st_mtime_ns if p.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
+    return Taxonomy.load(path)
+
+
+# ---- the tree the labelling tool and the label checks use (categories + overig) -------------
+@dataclass(frozen=True)
+class TreeCategory:
+    key: str
+    name: str
+    subcategories: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (key, name)
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    categories: tuple[TreeCategory, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.categories]
+
+    def get(self, key: str) -> TreeCategory | None:
+        for c in self.categories:
+            if c.key == key:
+                return c
+        return None
+
+    def subkeys(self, key: str) -> list[str]:
+        c = self.get(key)
+        return [k for k, _ in c.subcategories] if c else []
+
+    def name(self, key: str) -> str:
+        c = self.get(key)
+        return c.name if c else key
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: Taxonomy) -> "CategoryTree":
+        cats = [TreeCategory(c.key, c.name, tuple((s.key, s.name) for s in c.subcategories))
+                for c in taxonomy.categories]
+        if not any(c.key == OVERIG for c in cats):
+            cats.append(TreeCategory(OVERIG, "Overig", ()))
+        return cls(tuple(cats))
+
+
+def load_category_tree(path: str | Path) -> CategoryTree:
+    """The taxonomy's categories (in file order) plus ``overig`` at the end."""
+    return CategoryTree.from_taxonomy(load_taxonomy(path))
+
+
+def tree_from_keys(keys) -> CategoryTree:
+    """A flat tree (no subcategories) from label values, e.g. for data without a taxonomy."""
+    return CategoryTree(tuple(TreeCategory(k, k, ()) for k in sorted(set(keys))))
