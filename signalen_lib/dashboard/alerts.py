@@ -30,7 +30,7 @@ def _daily_matrix(daily: pd.DataFrame, keys: list[str], start: pd.Timestamp, end
 
 def detect_alerts(daily: pd.DataFrame, *, keys: tuple[str, ...] = ("category",), as_of=None,
                   recent_days: int = 3, baseline_weeks: int = 8, min_count: int = 5,
-                  threshold: float = 3.0, dispersion: float = 0.1) -> pd.DataFrame:
+                  threshold: float = 3.0, dispersion: float = 0.1, new_days: int = 14) -> pd.DataFrame:
     """Series whose volume in the ``recent_days`` up to ``as_of`` is far above expectation.
 
     ``daily`` has columns ``day`` (timestamp at midnight), ``keys`` and ``n``. Returns one row per
@@ -38,7 +38,8 @@ def detect_alerts(daily: pd.DataFrame, *, keys: tuple[str, ...] = ("category",),
     counts over the recent window, their ratio, a z-score (observed vs expected, overdispersed
     Poisson), the tail probability, ``one_in_days`` (1/p: "this happens about once in N days") and
     whether the series is new. ``threshold`` is the minimal z-score; ``min_count`` the minimal
-    observed count (also the small-cell rule).
+    observed count (also the small-cell rule). A series whose first signal ever came within the last
+    ``new_days`` days is new, counted (``observed``) from that first day, ``first_seen``.
     """
     keys = list(keys)
     if daily.empty:
@@ -69,18 +70,29 @@ def detect_alerts(daily: pd.DataFrame, *, keys: tuple[str, ...] = ("category",),
     expected = expected_base * factor
     observed = recent.sum()
     history = base.sum() + ly_base.sum() + ly_recent.loc[:ly(recent_start) - pd.Timedelta(days=1)].sum() if have_ly else base.sum()
+    # a series seen for the first time within the last ``new_days`` days, with nothing before in the
+    # whole window (a year and more), is new: counted from its first day, so that a topic that
+    # arrives a few signals a day is still reported, with the day it started
+    nz = mat.gt(0)
+    first_any = nz.idxmax().where(nz.any())
+    new_from = as_of - pd.Timedelta(days=new_days - 1)
     first_seen = {}
-    nz = mat.loc[recent_start:as_of]
     for col in mat.columns:
-        days_with = nz.index[nz[col] > 0]
-        first_seen[col] = days_with.min() if len(days_with) else pd.NaT
+        days_with = nz.index[nz[col].to_numpy()]
+        recent_days_with = days_with[days_with >= recent_start]
+        first_seen[col] = recent_days_with.min() if len(recent_days_with) else pd.NaT
     rows = []
     for col in mat.columns:
+        started = first_any[col]
+        brand_new = pd.notna(started) and started >= new_from and started > mat.index.min()
+        if brand_new:
+            first_seen[col] = started
+            observed[col] = int(mat.loc[started:as_of, col].sum())
         obs = int(observed[col])
         if obs < min_count:
             continue
         exp = float(expected[col])
-        is_new = bool(history[col] == 0)
+        is_new = bool(history[col] == 0) or brand_new
         lam = max(exp, 0.2)
         sd = math.sqrt(lam + dispersion * lam * lam)
         z = (obs - lam) / sd
@@ -207,6 +219,10 @@ def alert_episodes(history: pd.DataFrame) -> pd.DataFrame:
 
 def _episode(level, cat, sub, run) -> dict:
     peak = max(run, key=lambda r: r.observed)
-    return {"level": level, "category": cat, "subcategory": sub, "first_day": run[0].day, "last_day": run[-1].day,
+    first = run[0].day
+    if any(bool(r.is_new) for r in run):
+        seen = [pd.Timestamp(r.first_seen) for r in run if bool(r.is_new) and pd.notna(r.first_seen)]
+        first = min([first, *seen])
+    return {"level": level, "category": cat, "subcategory": sub, "first_day": first, "last_day": run[-1].day,
             "days": len(run), "peak_observed": int(peak.observed), "peak_expected": float(peak.expected),
             "peak_ratio": peak.ratio, "is_new": any(bool(r.is_new) for r in run)}

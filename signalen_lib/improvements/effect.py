@@ -39,7 +39,7 @@ from scipy import stats
 from scipy.linalg import toeplitz
 
 from signalen_lib.store.queries import where_clause
-from signalen_lib.vocab.fmt import fmt_pct
+from signalen_lib.vocab.fmt import fmt_num, fmt_pct
 from signalen_lib.vocab.models import current_topic_model
 
 YEAR_WEEKS = 365.25 / 7
@@ -390,7 +390,7 @@ def measure_effect(
     verdict, sig = verdict_nl(fit["estimate"], fit["ci_low"], fit["ci_high"], fit["p_value"], expected=expected, alpha=alpha)
     mean_before = float(series.loc[series["week"] < step, "count"].mean())
     if mean_before < 5:
-        verdict += f" (let op: gemiddeld {mean_before:.1f} signalen per week vóór de start; een schatting op zo weinig signalen is grof)"
+        verdict += f" (let op: gemiddeld {fmt_num(mean_before, 1)} signalen per week vóór de start; een schatting op zo weinig signalen is grof)"
     s = series.copy()
     s["post"] = s["week"] >= step
     fr = pd.Series(fit["fitted_rate"] * 1000, index=pd.DatetimeIndex(fit["weeks"]))
