@@ -249,8 +249,8 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Raw
             col = header[j] if 0 <= j < ncol else f"field {j + 1}"
             bad.append(BadRecord(
                 start, col,
-                f"runaway quote: a quote opens in field '{col}' on line {start} and is not closed on that line; "
-                f"it swallowed lines {start + 1}-{end}, which are records of their own and were read separately",
+                f"runaway quote opened on line {start}: a quote opens in field '{col}' and is not closed on that "
+                f"line; it swallowed lines {start + 1}-{end}, which are records of their own and were read separately",
                 raw_of(start, start)))
             for n in range(start + 1, end + 1):
                 s = line(n)
