@@ -266,15 +266,17 @@ def test_quarantine_is_idempotent_per_file_line_reason(store, settings, tmp_path
 
 
 def test_scores_only_whole_numbers(store, settings, tmp_path):
-    rows = [row(1, "a", "1e1"), row(2, "b", "8,0"), row(3, "c", "8.0"), row(4, "d", "0x8"), row(5, "e", "10"), row(6, "f", "8,5")]
+    rows = [row(1, "a", "1e1"), row(2, "b", "8,0"), row(3, "c", "8.0"), row(4, "d", "0x8"), row(5, "e", "10"), row(6, "f", "8,5"),
+            row(7, "g", "jan@voorbeeld.nl")]
     res = run(store, settings, [write(tmp_path / "kto.csv", rows)])
-    assert (res.files[0].stored, res.files[0].quarantined) == (3, 3)
+    assert (res.files[0].stored, res.files[0].quarantined) == (3, 4)
+    assert "jan@" not in "\n".join(res.summary_lines()) and "(value not shown)" in "\n".join(res.summary_lines())
     got = store.restricted.query_df("SELECT source_record_id, score FROM signals_raw ORDER BY source_row")
     assert got.score.tolist() == [8, 8, 10]
     q = quarantined(store)
-    assert q.field.tolist() == ["score"] * 3 and "'1e1' is not a number" in q.reason.iloc[0]
+    assert q.field.tolist() == ["score"] * 4 and "'1e1' is not a number" in q.reason.iloc[0]
     stored, qids = accounted(store)
-    assert stored | qids == {str(i) for i in range(1, 7)}
+    assert stored | qids == {str(i) for i in range(1, 8)}
 
 
 def test_unmapped_columns_are_reported_and_personal_ones_flagged(store, settings, tmp_path):

@@ -101,7 +101,9 @@ def parse_scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     num = pd.to_numeric(s.where(~empty & shaped).str.replace(",", ".", regex=False), errors="coerce")
     reason = pd.Series(None, index=values.index, dtype=object)
     not_num = ~empty & num.isna()
-    reason[not_num] = "score " + s[not_num].str.slice(0, 20).map(repr) + " is not a number 0-10"
+    # echo only short number-like values: a shifted column must not carry free text into reasons
+    shown = s[not_num].map(lambda v: repr(v) if len(v) <= 10 and re.fullmatch(r"[\w.,+\-]*", v) else "(value not shown)")
+    reason[not_num] = "score " + shown + " is not a number 0-10"
     frac = ~empty & num.notna() & (num != np.floor(num.fillna(0)))
     reason[frac] = "score " + s[frac].map(repr) + " is not a whole number 0-10"
     out_of_range = ~empty & num.notna() & ~frac & ((num < 0) | (num > 10))
