@@ -308,3 +308,6 @@ def test_killed_process_leaves_no_partial_rows(settings, tmp_path):
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "stored 20000" in done.stdout
+    with open_store(settings) as st:  # the killed run is not left 'running'
+        statuses = sorted(r[0] for r in st.shared.execute("SELECT status FROM ingest_runs"))
+    assert statuses == ["interrupted", "ok"]

@@ -215,7 +215,7 @@ def test_baseline_learns_words():
 def test_gate_thresholds():
     assert check_gate(0.8, 0.7, min_macro_f1=0.7, min_kappa=0.6).passed
     g = check_gate(0.65, 0.7, min_macro_f1=0.7, min_kappa=0.6)
-    assert not g.passed and "macro-F1 0.65 < 0.70" in g.reasons[0] and 'data-passed="false"' in g.banner_html()
+    assert not g.passed and "macro-F1 0,65 < 0,70" in g.reasons[0] and 'data-passed="false"' in g.banner_html()
     assert not check_gate(float("nan"), 0.9, min_macro_f1=0.7, min_kappa=0.6).passed
 
 

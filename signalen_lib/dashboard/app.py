@@ -52,6 +52,8 @@ CSS = """
 .signalen-fullwall .card {font-size: 24px;}
 .signalen-fullwall h2 {font-size: 34px;}
 .signalen-status {font-size: 12px; color: #555;}
+.signalen-tabs .lm-TabBar-tab {flex: 0 0 auto !important; min-width: 0 !important; max-width: none !important; padding: 0 14px;}
+.signalen-table td.nowrap, .signalen-improvements td:nth-child(2) {white-space: nowrap;}
 </style>
 """
 
@@ -834,11 +836,13 @@ def compliments_html(data: DashboardData, f: Filters, k: int, limit: int = 12, c
     if n < k:
         return head + charts.message_html(f"Minder dan {k} complimenten in deze selectie; ze worden niet getoond (privacy).")
     try:
-        ex = data.examples(fc, 0, limit)
+        ex = data.compliments(f, limit)
     except DashboardDataError as exc:
         return head + charts.message_html(str(exc))
+    if ex.empty:
+        return head + charts.message_html("Geen complimenten die geschikt zijn om te tonen in deze selectie.")
     cards = "".join(
-        f"<div class='card'>“{_esc(r.text)}”<div class='meta'>{_esc(data.cat_name(r.category))} · {_esc(fmt_date(r.received_at))}"
+        f"<div class='card'>“{_esc(r.text)}”<div class='meta'>{_esc(r.afdeling or r.cluster or '')} · {_esc(fmt_date(r.received_at))}"
         f" · {_esc(r.source)}</div></div>" for r in ex.itertuples())
     return head + f"<div class='{css}'>{cards}</div>"
 

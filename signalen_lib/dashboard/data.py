@@ -210,6 +210,24 @@ class DashboardData:
         return self.last_day - timedelta(days=days - 1), self.last_day
 
     # ---- texts (read-only store, one query) ---------------------------------------------
+    def compliments(self, f: Filters, n: int = 12) -> pd.DataFrame:
+        """The best compliments of the selection (:func:`signalen_lib.reports.compliments.best_compliments`:
+        clear, positive, checked once more for personal data), newest first."""
+        from signalen_lib.reports.compliments import best_compliments
+
+        filters = {c: getattr(f, c) for c in ("source", "channel", "cluster", "afdeling", "wijk_code", "buurt_code")
+                   if getattr(f, c) is not None}
+        end = pd.Timestamp(f.end) + pd.Timedelta(days=1) if f.end else None
+        try:
+            store = open_store(self.settings, restricted=False, read_only=True)
+        except Exception as exc:  # noqa: BLE001
+            raise DashboardDataError(f"De teksten kunnen nu niet gelezen worden ({str(exc).splitlines()[0]}).") from None
+        try:
+            df = best_compliments(store, start=f.start, end=end, n=n, filters=filters, settings=self.settings)
+        finally:
+            store.close()
+        return df.sort_values("received_at", ascending=False) if len(df) else df
+
     def examples(self, f: Filters, page: int = 0, page_size: int = 10, perception: str | None = None) -> pd.DataFrame:
         """A page of masked texts for the selection, newest first (raw rows never leave this page)."""
         mv = self.meta.get("model_version") or None

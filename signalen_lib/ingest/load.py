@@ -11,7 +11,12 @@ shared zone; it is idempotent and resumable, so the shared zone only ever receiv
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import re
+import secrets
+import socket
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -38,7 +43,7 @@ EARLIEST = pd.Timestamp("2000-01-01")
 class FileResult:
     source_file: str
     source: str
-    status: str = "ok"  # ok | unreadable
+    status: str = "ok"  # ok | unreadable | failed (the database refused the file; nothing of it was stored)
     encoding: str | None = None
     rows_read: int = 0
     stored: int = 0
@@ -47,6 +52,7 @@ class FileResult:
     seconds: float = 0.0
     message: str = ""
     reasons: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # for the person who configured the source
 
     @property
     def reconciles(self) -> bool:
@@ -81,7 +87,9 @@ class IngestResult:
         out = [f"ingest run {self.run_id} (source {self.source})"]
         for f in self.files:
             if f.status != "ok":
-                out.append(f"  {f.source_file}: NOT READ: {f.message}")
+                out.append(f"  {f.source_file}: {'NOT READ' if f.status == 'unreadable' else 'NOT STORED'}: {f.message}")
+                for w in f.warnings:
+                    out.append(f"      warning: {w}")
                 continue
             ok = "ok" if f.reconciles else "DOES NOT RECONCILE"
             out.append(
@@ -90,6 +98,8 @@ class IngestResult:
             )
             for reason, n in sorted(f.reasons.items(), key=lambda kv: -kv[1])[:8]:
                 out.append(f"      quarantined {n}x: {reason}")
+            for w in f.warnings:
+                out.append(f"      warning: {w}")
         out.append(
             f"  total: read {self.total('rows_read')} = stored {self.total('stored')} + duplicate "
             f"{self.total('duplicates')} + quarantined {self.total('quarantined')}; masked into shared zone: {self.masked}"
@@ -97,19 +107,62 @@ class IngestResult:
         return out
 
 
-def content_hash(source: str, received: pd.Series, text: pd.Series) -> pd.Series:
-    """sha256 of source | received_at | text with white space collapsed and lower-cased."""
+def _norm_text(text: pd.Series) -> list[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = pa.array(text.astype(object).tolist(), type=pa.large_string())
-    norm = pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " ")))
+    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " "))).to_pylist()
+
+
+def content_hash(source: str, received: pd.Series, text: pd.Series) -> pd.Series:
+    """Legacy (before issue 19) dedupe key: sha256 of source | received_at | text with white space
+    collapsed and lower-cased. Still computed so that re-ingesting into an older store finds what
+    it stored under this key."""
     stamps = received.dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object).tolist()
     prefix = source + "|"
     return pd.Series(
-        [hashlib.sha256(f"{prefix}{t}|{n}".encode("utf-8")).hexdigest() for t, n in zip(stamps, norm.to_pylist())],
+        [hashlib.sha256(f"{prefix}{t}|{n}".encode("utf-8")).hexdigest() for t, n in zip(stamps, _norm_text(text))],
         index=text.index, dtype=object,
     )
+
+
+def dedupe_hash(source: str, received: pd.Series, text: pd.Series, record_id: pd.Series, score: pd.Series) -> pd.Series:
+    """The dedupe key stored as ``content_hash``. With a record id: source | id | received_at | text,
+    so respondents who wrote the same words in the same minute stay apart while the same record
+    exported twice is a duplicate. Without one: source | received_at | score | text (content only)."""
+    stamps = received.dt.strftime("%Y-%m-%dT%H:%M:%S").astype(object).tolist()
+    ids = record_id.astype(object).where(record_id.notna(), None).tolist()
+    scores = ["" if pd.isna(v) else str(int(v)) for v in score.tolist()]
+    out = []
+    for t, n, i, sc in zip(stamps, _norm_text(text), ids, scores):
+        key = f"v2|{source}|id|{i}|{t}|{n}" if i is not None else f"v2|{source}|content|{t}|{sc}|{n}"
+        out.append(hashlib.sha256(key.encode("utf-8")).hexdigest())
+    return pd.Series(out, index=text.index, dtype=object)
+
+
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, lone surrogates, non-characters:
+# PostgreSQL refuses NUL in TEXT and no export means them; removed from every field, on both backends.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _texty(s: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)
+
+
+def strip_controls(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Remove control characters from the strings in ``values``: (cleaned values, changed mask)."""
+    def clean(v):
+        return _CONTROL.sub("", v) if isinstance(v, str) else v
+
+    cleaned = values.map(clean)
+    changed = values.map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None).astype(bool)
+    return cleaned.astype(object), changed
+
+
+def _visible_controls(s: str) -> str:
+    """Quarantine keeps the raw row; control characters are written as visible escapes (\\x00)."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), s)
 
 
 def _as_text(v) -> str | None:
@@ -179,8 +232,18 @@ def validate(df: pd.DataFrame, spec: SourceSpec, settings: Settings, now: pd.Tim
         errors.extend(zip(df.index[mask], [fld] * int(mask.sum()), rs))
         bad = bad | mask
 
+    df = df.copy()
+    cleaned_text = pd.Series(False, index=df.index)
+    for col in df.columns:
+        if col == "source_row" or not _texty(df[col]):
+            continue
+        df[col], changed = strip_controls(df[col])
+        if col == "text":
+            cleaned_text = changed
     text = df["text"].astype("string") if "text" in df else pd.Series(pd.NA, index=df.index, dtype="string")
-    reject(text.isna() | (text.str.strip() == ""), "text", "text is empty")
+    empty = text.isna() | (text.str.strip() == "")
+    reject(empty & cleaned_text, "text", "text is empty after removing control characters (NUL bytes or similar)")
+    reject(empty, "text", "text is empty")
     reject(text.str.len().fillna(0) > MAX_TEXT_CHARS, "text", f"text is longer than {MAX_TEXT_CHARS} characters")
 
     raw_dates = df["received_at"] if "received_at" in df else pd.Series(None, index=df.index, dtype=object)
@@ -203,12 +266,17 @@ def validate(df: pd.DataFrame, spec: SourceSpec, settings: Settings, now: pd.Tim
     out["received_at"] = dates[good]
     out["text"] = text[good].astype(object)
     out["score"] = scores[good]
-    out["content_hash"] = content_hash(spec.name, out["received_at"], out["text"]) if len(good) else pd.Series(dtype=object)
     if rid is not None:
         r = rid[good]
         out["source_record_id"] = r.astype(object).where(r.notna() & (r != ""), None)
     else:
         out["source_record_id"] = None
+    if len(good):
+        out["content_hash"] = dedupe_hash(spec.name, out["received_at"], out["text"], out["source_record_id"], out["score"])
+        out["legacy_hash"] = content_hash(spec.name, out["received_at"], out["text"])
+    else:
+        out["content_hash"] = pd.Series(dtype=object)
+        out["legacy_hash"] = pd.Series(dtype=object)
     no_id = out["source_record_id"].isna()
     out["signal_id"] = (spec.name + ":" + out["source_record_id"].astype("string")).astype(object)
     out.loc[no_id, "signal_id"] = (spec.name + ":h" + out.loc[no_id, "content_hash"].str.slice(0, 20)).astype(object)
@@ -224,14 +292,14 @@ def validate(df: pd.DataFrame, spec: SourceSpec, settings: Settings, now: pd.Tim
 
 def _existing(store: Store, source: str, hashes: list[str], ids: list[str]) -> tuple[set[str], dict[str, str]]:
     """Hashes of this source already stored (restricted or shared zone) and stored ids -> hash."""
-    db = store.restricted
     seen_h: set[str] = set()
     seen_id: dict[str, str] = {}
-    for start in range(0, max(len(hashes), 1), 20_000):
+    n = max(len(hashes), len(ids))
+    for start in range(0, max(n, 1), 20_000):
         hs, idl = hashes[start:start + 20_000], ids[start:start + 20_000]
-        if not hs:
+        if not hs and not idl:
             break
-        frame = pd.DataFrame({"h": hs, "i": idl})
+        frame = pd.DataFrame({"k": hs + idl, "kind": ["h"] * len(hs) + ["i"] * len(idl)})
         for zone in (store.restricted, store.shared):
             table = "signals_raw" if zone is store.restricted else "signals"
             if zone.backend == "duckdb":
@@ -239,7 +307,8 @@ def _existing(store: Store, source: str, hashes: list[str], ids: list[str]) -> t
                 try:
                     rows = zone.execute(
                         f"SELECT t.content_hash, t.signal_id FROM {table} t WHERE t.source = ? AND "
-                        f"(t.content_hash IN (SELECT h FROM __keys) OR t.signal_id IN (SELECT i FROM __keys))",
+                        f"(t.content_hash IN (SELECT k FROM __keys WHERE kind = 'h') OR "
+                        f"t.signal_id IN (SELECT k FROM __keys WHERE kind = 'i'))",
                         [source],
                     )
                 finally:
@@ -252,12 +321,131 @@ def _existing(store: Store, source: str, hashes: list[str], ids: list[str]) -> t
             for h, i in rows:
                 seen_h.add(h)
                 seen_id[i] = h
-    del db
     return seen_h, seen_id
+
+
+# ---- personal data in record ids -------------------------------------------------------------
+_PLAIN_ID = re.compile(r"^[A-Za-z]{0,4}[-_/.]?[0-9]{1,15}(?:[-_/.][0-9]{1,15})*$")
+_HEX_ID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$|^[0-9a-fA-F]{16,64}$")
+
+
+def _elfproef(digits: str) -> bool:
+    """The BSN 11-test (a 9-digit number that passes it may be a citizen service number)."""
+    if len(digits) != 9:
+        return False
+    return (sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])) % 11 == 0
+
+
+def personal_record_ids(ids: Iterable[str], settings: Settings, masker=None) -> set[str]:
+    """The record ids that hold or may hold personal data: an e-mail address, a 9-digit number that
+    passes the BSN 11-test, a Dutch phone number, or anything the masker finds in it. Plain ids
+    (digits with a short prefix such as "Z-12", "2701", UUIDs) are checked without the masker."""
+    out: set[str] = set()
+    ask: list[str] = []
+    for i in {str(v) for v in ids if v is not None}:
+        if "@" in i:
+            out.add(i)
+        elif _PLAIN_ID.match(i) or _HEX_ID.match(i):
+            digits = re.sub(r"\D", "", i)
+            if _PLAIN_ID.match(i) and (_elfproef(digits) or (len(digits) == 10 and digits.startswith("0"))):
+                out.add(i)
+        else:
+            ask.append(i)
+    if ask:
+        masker = masker or _default_masker(settings)
+        ask.sort()
+        masked, _ = masker.mask_many(ask)
+        out.update(i for i, m in zip(ask, masked) if m != i)
+    return out
+
+
+def _pseudonym_key(store: Store) -> bytes:
+    """The secret for record-id pseudonyms, kept in the restricted zone (created on first use)."""
+    db = store.restricted
+    got = db.scalar("SELECT secret FROM ingest_keys WHERE name = 'record_id'")
+    if got is None:
+        db.execute("INSERT INTO ingest_keys (name, secret, created_at) VALUES ('record_id', ?, CURRENT_TIMESTAMP) "
+                   "ON CONFLICT DO NOTHING", [secrets.token_hex(32)])
+        got = db.scalar("SELECT secret FROM ingest_keys WHERE name = 'record_id'")
+    return bytes.fromhex(got)
+
+
+def pseudonym(key: bytes, source: str, record_id: str) -> str:
+    """Keyed hash of a record id: the same id always gets the same pseudonym (so dedupe works),
+    and without the restricted zone's key it cannot be traced back (no dictionary attack on e-mails)."""
+    return "pid-" + hmac.new(key, f"{source}|{record_id}".encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+
+
+# ---- extra columns --------------------------------------------------------------------------
+# column names that suggest personal data: stems anywhere in the name ("E-mailadres", "Naam klant"),
+# short ones only as a whole word ("tel", not "totaal")
+_PERSONAL_COLUMN = re.compile(
+    r"bsn|burgerservice|sofinummer|naam|name|initialen|e-?mail|telefoon|phone|mobiel|adres|address|straat|"
+    r"huisnummer|postcode|woonplaats|geboorte|birth|iban|rekeningnummer|kenteken|paspoort|identiteit|"
+    r"(^|[^a-z])(tel|gsm|ip|id-?kaart)([^a-z]|$)")
+
+
+def unused_columns(table: RawTable, spec: SourceSpec) -> tuple[list[str], list[str]]:
+    """Export columns the source does not map (ignored by ingest), and those whose names look like
+    personal data."""
+    mapped = {c.strip().lower() for c in spec.columns.values()}
+    extra = [c for c in table.columns if c.strip() and c.strip().lower() not in mapped]
+    personal = [c for c in extra if _PERSONAL_COLUMN.search(c.strip().lower().replace("_", " "))]
+    return extra, personal
+
+
+def _columns_warning(spec: SourceSpec, extra: list[str], personal: list[str]) -> str | None:
+    if not extra:
+        return None
+    shown = ", ".join(repr(c) for c in extra[:20]) + (f" and {len(extra) - 20} more" if len(extra) > 20 else "")
+    msg = f"{len(extra)} column(s) not mapped by source '{spec.name}' were ignored: {shown}"
+    if personal:
+        msg += (f"; {', '.join(repr(c) for c in personal)} look(s) like personal data: ask the supplier to leave "
+                f"them out of the export, or map them in the source register if they are needed")
+    return msg
+
+
+def _control_rows(df: pd.DataFrame) -> int:
+    hit = pd.Series(False, index=df.index)
+    for col in df.columns:
+        if _texty(df[col]):
+            hit |= df[col].map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None).astype(bool)
+    return int(hit.sum())
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    errs: list[type[BaseException]] = []
+    from ..store.database import StoreError
+
+    errs.append(StoreError)
+    try:
+        import duckdb
+
+        errs.append(duckdb.Error)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import psycopg
+
+        errs.append(psycopg.Error)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errs)
+
+
+def _db_reason(exc: BaseException) -> str:
+    """A database error as a one-line named reason (no SQL context, which may quote row content)."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    first = re.sub(r"\s+", " ", first)[:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def _qrow(line: int, fld: str, reason: str, raw: str) -> tuple[int, str, str, str]:
+    return (int(line), fld, _visible_controls(reason), _visible_controls(raw))
 
 
 def ingest_file(
@@ -270,43 +458,90 @@ def ingest_file(
     progress: Callable[[str], None] | None = None,
 ) -> FileResult:
     """Ingest one export in one restricted-zone transaction. Never raises for bad content: an
-    unreadable file is reported with status 'unreadable' and leaves nothing behind."""
+    unreadable file is reported with status 'unreadable' and leaves nothing behind; a file the
+    database refuses is reported with status 'failed' and a named reason, and leaves nothing behind."""
     path = Path(path)
     t0 = time.perf_counter()
     res = FileResult(source_file=str(path), source=spec.name)
     try:
         table = read_any(path, spec.format, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet)
         res.encoding = table.encoding
+        res.warnings.extend(table.warnings)
         mapped = map_records(table, spec, path)
     except FileUnreadable as exc:
         res.status, res.message = "unreadable", str(exc)
         res.seconds = time.perf_counter() - t0
         _record_file(store, run_id, res, None)
         return res
+    extra, personal = unused_columns(table, spec)
+    w = _columns_warning(spec, extra, personal)
+    if w:
+        res.warnings.append(w)
+    n_ctrl = _control_rows(mapped)
+    if n_ctrl:
+        res.warnings.append(f"control characters (NUL bytes or similar) were removed from {n_ctrl} row(s)")
     res.rows_read = table.rows_read
+    try:
+        return _store_table(store, settings, path, spec, run_id, table, mapped, res, t0, progress)
+    except _db_errors() as exc:
+        res.status = "failed"
+        res.message = (f"{path}: the database refused this file ({_db_reason(exc)}); nothing of it was stored "
+                       f"({res.rows_read} rows read)")
+        res.stored = res.duplicates = res.quarantined = 0
+        res.reasons = {}
+        res.seconds = time.perf_counter() - t0
+        try:
+            _record_file(store, run_id, res, None)
+        except _db_errors():
+            pass
+        return res
+
+
+def _store_table(store: Store, settings: Settings, path: Path, spec: SourceSpec, run_id: str, table: RawTable,
+                 mapped: pd.DataFrame, res: FileResult, t0: float, progress) -> FileResult:
+    """Validate, dedupe and store one read file (database errors are handled by the caller)."""
     valid, errors = validate(mapped, spec, settings)
-    quarantine = [
-        (b.line, b.field, b.reason, b.raw) for b in table.bad
-    ] + [
-        (int(mapped.at[i, "source_row"]), f, r, json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000])
-        for i, f, r in errors
+
+    def raw_json(i) -> str:
+        return json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]
+
+    quarantine = [_qrow(b.line, b.field, b.reason, b.raw) for b in table.bad] + [
+        _qrow(mapped.at[i, "source_row"], f, r, raw_json(i)) for i, f, r in errors
     ]
-    # duplicates within the file (same content, or the same record id repeated)
+    # record ids that hold personal data get a keyed pseudonym as signal id (both zones)
+    has_id = valid["source_record_id"].notna()
+    if has_id.any():
+        personal_ids = personal_record_ids(valid.loc[has_id, "source_record_id"].tolist(), settings)
+        if personal_ids:
+            key = _pseudonym_key(store)
+            hit = valid["source_record_id"].isin(personal_ids)
+            valid.loc[hit, "signal_id"] = [f"{spec.name}:{pseudonym(key, spec.name, r)}" for r in valid.loc[hit, "source_record_id"]]
+            res.warnings.append(f"{int(hit.sum())} record id(s) look like personal data; they are stored under a "
+                                f"pseudonym (keyed hash) as signal id and never reach the shared zone as they are")
+
+    def shown_id(i) -> str:
+        sid = valid.at[i, "signal_id"]
+        return sid.split(":", 1)[1] if isinstance(sid, str) else "?"
+
+    # duplicates within the file (same record id and content; content only for rows without id)
     dup_in_file = valid.duplicated("content_hash", keep="first")
     same_id = valid.duplicated("signal_id", keep="first") & ~dup_in_file
     # a repeated id with other content is quarantined, not silently dropped
     for i in valid.index[same_id]:
-        quarantine.append((int(valid.at[i, "source_row"]), "source_record_id",
-                           f"record id {valid.at[i, 'source_record_id']!r} appears earlier in this file with other content",
-                           json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]))
+        quarantine.append(_qrow(valid.at[i, "source_row"], "source_record_id",
+                                f"record id {shown_id(i)!r} appears earlier in this file with other content", raw_json(i)))
     cand = valid[~dup_in_file & ~same_id]
-    seen_h, seen_id = _existing(store, spec.name, cand["content_hash"].tolist(), cand["signal_id"].tolist())
-    dup_store = cand["content_hash"].isin(seen_h)
+    seen_h, seen_id = _existing(store, spec.name, cand["content_hash"].tolist() + cand["legacy_hash"].tolist(),
+                                cand["signal_id"].tolist())
+    no_id = cand["source_record_id"].isna()
+    # stored before the key held the record id: the same id under the legacy key is this record
+    legacy_same = (cand["signal_id"].map(seen_id) == cand["legacy_hash"]).fillna(False).astype(bool)
+    dup_store = cand["content_hash"].isin(seen_h) | (no_id & cand["legacy_hash"].isin(seen_h)) | legacy_same
     id_conflict = ~dup_store & cand["signal_id"].isin(list(seen_id))
     for i in cand.index[id_conflict]:
-        quarantine.append((int(cand.at[i, "source_row"]), "source_record_id",
-                           f"record id {cand.at[i, 'source_record_id']!r} is already stored with other content (changed record?)",
-                           json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]))
+        quarantine.append(_qrow(cand.at[i, "source_row"], "source_record_id",
+                                f"record id {shown_id(i)!r} is already stored with other content (changed record?)",
+                                raw_json(i)))
     new = cand[~dup_store & ~id_conflict].copy()
     res.duplicates = int(dup_in_file.sum() + dup_store.sum())
     res.quarantined = len(quarantine)
@@ -336,12 +571,28 @@ def ingest_file(
             db.insert_df("signals_raw", new.iloc[k * chunk:(k + 1) * chunk])
             if progress:
                 progress(f"{path.name}: chunk {k + 1}/{nchunks} written (uncommitted)")
-        db.insert_df("quarantine", qdf)
+        _replace_quarantine(db, spec.name, str(path), qdf)
         res.seconds = time.perf_counter() - t0
         _record_file(store, run_id, res, table)
     if progress:
         progress(f"{path.name}: committed {res.stored} rows")
     return res
+
+
+def _replace_quarantine(db, source: str, source_file: str, qdf: pd.DataFrame) -> None:
+    """Quarantine is idempotent per file + line + field + reason: a re-ingest replaces the earlier
+    copy of a quarantined row (which then points to the latest run) instead of adding another."""
+    if len(qdf):
+        old = db.query_df("SELECT DISTINCT line, field, reason FROM quarantine WHERE source = ? AND source_file = ?",
+                          [source, source_file])
+        if len(old):
+            have = set(zip(old["line"].astype("int64"), old["field"], old["reason"]))
+            again = [(source, source_file, int(r.line), r.field, r.reason) for r in qdf.itertuples()
+                     if (int(r.line), r.field, r.reason) in have]
+            if again:
+                db.executemany("DELETE FROM quarantine WHERE source = ? AND source_file = ? AND line = ? AND field = ? "
+                               "AND reason = ?", again)
+    db.insert_df("quarantine", qdf)
 
 
 def _record_file(store: Store, run_id: str, res: FileResult, table: RawTable | None) -> None:
@@ -353,9 +604,13 @@ def _record_file(store: Store, run_id: str, res: FileResult, table: RawTable | N
         "run_id": run_id, "source": res.source, "source_file": res.source_file, "file_sha256": sha,
         "encoding": res.encoding, "status": res.status, "rows_read": res.rows_read, "stored": res.stored,
         "duplicates": res.duplicates, "quarantined": res.quarantined, "seconds": res.seconds,
-        "message": res.message, "finished_at": datetime.now(),
+        "message": _file_message(res)[:4000] or None, "finished_at": datetime.now(),
     }])
     store.restricted.insert_df("ingest_files", row)
+
+
+def _file_message(res: FileResult) -> str:
+    return "; ".join([m for m in [res.message] if m] + [f"warning: {w}" for w in res.warnings])
 
 
 def ingest_files(
@@ -372,15 +627,49 @@ def ingest_files(
     spec = get_source(settings, source)
     spec.check_approved()
     run_id = run_id or new_run_id("ingest")
+    mark_stale_runs(store)
     result = IngestResult(run_id=run_id, source=source, files=[], started_at=datetime.now())
     _write_run(store, result, "running")
-    for p in paths:
-        result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress))
-    if mask:
-        result.masked = mask_pending(store, settings, progress=progress)
+    try:
+        for p in paths:
+            result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress))
+        if mask:
+            result.masked = mask_pending(store, settings, progress=progress)
+    except BaseException as exc:
+        # never leave a run 'running': an interrupt or an unexpected error is recorded, then raised
+        result.finished_at = datetime.now()
+        status = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "failed"
+        try:
+            _write_run(store, result, status, extra=f"run stopped: {_db_reason(exc)}")
+        except Exception:  # noqa: BLE001 - the original error matters more
+            pass
+        raise
     result.finished_at = datetime.now()
     _write_run(store, result, "failed" if result.failed_files else "ok")
     return result
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_stale_runs(store: Store) -> list[str]:
+    """Mark runs recorded as 'running' by a process of this host that no longer exists (killed,
+    machine crash) as 'interrupted'. Returns their run ids. Runs of other hosts are left alone."""
+    db = store.shared
+    host = socket.gethostname()
+    rows = db.execute("SELECT run_id, pid FROM ingest_runs WHERE status = 'running' AND host = ?", [host])
+    stale = [rid for rid, pid in rows if pid is not None and int(pid) != os.getpid() and not _pid_alive(int(pid))]
+    for rid in stale:
+        db.execute("UPDATE ingest_runs SET status = 'interrupted', message = ? WHERE run_id = ? AND status = 'running'",
+                   [f"interrupted: process {host}:{dict(rows)[rid]} ended without finishing this run", rid])
+    return stale
 
 
 def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = None, *, mask: bool = True,
@@ -398,22 +687,42 @@ def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = No
         if files:
             results.append(ingest_files(store, settings, files, name, run_id=f"{run_id}-{name}", mask=False, progress=progress))
     if mask and results:
-        results[-1].masked = mask_pending(store, settings, progress=progress)
+        try:
+            results[-1].masked = mask_pending(store, settings, progress=progress)
+        except BaseException as exc:
+            status = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "failed"
+            try:
+                _write_run(store, results[-1], status, extra=f"masking stopped: {_db_reason(exc)}")
+            except Exception:  # noqa: BLE001
+                pass
+            raise
         _write_run(store, results[-1], "failed" if results[-1].failed_files else "ok")
     return results
 
 
-def _write_run(store: Store, r: IngestResult, status: str) -> None:
+def run_message(r: IngestResult, extra: str | None = None) -> str:
+    """The run's message: failures, then warnings for the person who configured the source (file
+    names, line numbers and column names; never row content)."""
+    parts = [f.message for f in r.failed_files if f.message]
+    parts += [f"{Path(f.source_file).name}: warning: {w}" for f in r.files for w in f.warnings]
+    if extra:
+        parts.append(extra)
+    return "; ".join(parts)
+
+
+def _write_run(store: Store, r: IngestResult, status: str, extra: str | None = None) -> None:
     db = store.shared
+    cols = set(db.columns("ingest_runs"))
+    row = {
+        "run_id": r.run_id, "source": r.source, "started_at": r.started_at,
+        "finished_at": r.finished_at, "status": status, "files": len(r.files),
+        "rows_read": r.total("rows_read"), "stored": r.total("stored"), "duplicates": r.total("duplicates"),
+        "quarantined": r.total("quarantined"), "masked": r.masked,
+        "message": run_message(r, extra)[:4000] or None, "pid": os.getpid(), "host": socket.gethostname(),
+    }
     with db.transaction():
         db.execute("DELETE FROM ingest_runs WHERE run_id = ?", [r.run_id])
-        db.insert_df("ingest_runs", pd.DataFrame([{
-            "run_id": r.run_id, "source": r.source, "started_at": r.started_at,
-            "finished_at": r.finished_at, "status": status, "files": len(r.files),
-            "rows_read": r.total("rows_read"), "stored": r.total("stored"), "duplicates": r.total("duplicates"),
-            "quarantined": r.total("quarantined"), "masked": r.masked,
-            "message": "; ".join(f.message for f in r.failed_files)[:2000] or None,
-        }]))
+        db.insert_df("ingest_runs", pd.DataFrame([{k: v for k, v in row.items() if k in cols}]))
 
 
 # ---- masking into the shared zone --------------------------------------------------------
@@ -433,6 +742,7 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
             "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
             "ingest_run_id", "ingested_at"]
     has_findings = raw.table_exists("pii_findings")
+    label_cache: dict[str, str] = {}
     while True:
         batch = raw.query_df(
             f"SELECT {', '.join(cols)} FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id LIMIT {int(batch_size)}"
@@ -442,6 +752,12 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
         masked, findings = masker.mask_many(batch["text"].tolist())
         out = batch.copy()
         out["text"] = masked
+        _mask_labels(out, masker, label_cache)
+        # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
+        pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
+            out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
+        if pseud.any():
+            out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
         out["masked_at"] = datetime.now()
         out["score"] = out["score"].astype("Int64")
         out["source_row"] = out["source_row"].astype("Int64")
@@ -468,6 +784,32 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
         store.shared.execute("ANALYZE signals")  # fresh statistics after a bulk load keep joins fast
         raw.execute("ANALYZE signals_raw")
     return total
+
+
+def _safe_labels() -> frozenset[str]:
+    from ..schema import CHANNELS, ORG_UNITS
+
+    return frozenset(CHANNELS) | frozenset(ORG_UNITS) | frozenset(a for v in ORG_UNITS.values() for a in v) | {UNKNOWN}
+
+
+# free labels a source maps besides the text; places are resolved to CBS codes/names (or "onbekend")
+# by ingest, so only a known name can reach the shared zone there
+LABEL_FIELDS = ("channel", "cluster", "afdeling")
+
+
+def _mask_labels(out: pd.DataFrame, masker, cache: dict[str, str]) -> None:
+    """Mask the free-label fields of a batch with the same masker as the text; the organisation's
+    known clusters, departments and channels pass unchanged. Each distinct value is masked once."""
+    safe = _safe_labels()
+    for col in LABEL_FIELDS:
+        if col not in out:
+            continue
+        vals = out[col]
+        todo = sorted({v for v in vals.dropna().unique() if isinstance(v, str) and v not in safe and v not in cache})
+        if todo:
+            masked, _ = masker.mask_many(todo)
+            cache.update(zip(todo, masked))
+        out[col] = vals.map(lambda v: cache.get(v, v) if isinstance(v, str) else v)
 
 
 def _where_ids(db, template: str, ids: list[str]) -> None:

@@ -86,14 +86,24 @@ def parse_dates(values: pd.Series, date_format: str = "dutch") -> pd.Series:
 _SCORE_WORDS = None
 
 
+# a score as people and spreadsheets write it: "8", "08", "8,0", "8.0", "-1" (range checked below);
+# not "1e1", "0x8", "+8", "8 ", "acht" or "½"
+_SCORE_RE = r"^-?[0-9]{1,3}(?:[.,][0-9]+)?$"
+
+
 def parse_scores(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """KTO scores: integers 0..10. Returns (scores as Int64 with <NA> for empty, error reasons or None)."""
+    """KTO scores: whole numbers 0..10, written with digits ("8"; Dutch "8,0" and "8.0" are 8).
+    Returns (scores as Int64 with <NA> for empty, error reasons or None). Scientific notation
+    ("1e1"), hexadecimal, words and fractions ("8,5") are rejected with a reason."""
     s = values.astype("string").str.strip()
     empty = s.isna() | (s == "")
-    num = pd.to_numeric(s.where(~empty).str.replace(",", ".", regex=False), errors="coerce")
+    shaped = s.str.fullmatch(_SCORE_RE, na=False)
+    num = pd.to_numeric(s.where(~empty & shaped).str.replace(",", ".", regex=False), errors="coerce")
     reason = pd.Series(None, index=values.index, dtype=object)
     not_num = ~empty & num.isna()
-    reason[not_num] = "score " + s[not_num].str.slice(0, 20).map(repr) + " is not a number 0-10"
+    # echo only short number-like values: a shifted column must not carry free text into reasons
+    shown = s[not_num].map(lambda v: repr(v) if len(v) <= 10 and re.fullmatch(r"[\w.,+\-]*", v) else "(value not shown)")
+    reason[not_num] = "score " + shown + " is not a number 0-10"
     frac = ~empty & num.notna() & (num != np.floor(num.fillna(0)))
     reason[frac] = "score " + s[frac].map(repr) + " is not a whole number 0-10"
     out_of_range = ~empty & num.notna() & ~frac & ((num < 0) | (num > 10))

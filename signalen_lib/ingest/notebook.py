@@ -34,7 +34,7 @@ def ingest_report(store: Store, results: list[IngestResult], sample_size: int = 
                 "bron": f.source, "bestand": f.source_file.rsplit("/", 1)[-1], "status": f.status,
                 "gelezen": f.rows_read, "opgeslagen": f.stored, "dubbel": f.duplicates,
                 "quarantaine": f.quarantined, "klopt": f.reconciles, "seconden": round(f.seconds, 1),
-                "melding": f.message,
+                "melding": "; ".join([f.message] * bool(f.message) + [f"waarschuwing: {w}" for w in f.warnings]),
             })
     rec = pd.DataFrame(rows, columns=["bron", "bestand", "status", "gelezen", "opgeslagen", "dubbel", "quarantaine", "klopt", "seconden", "melding"])
     run_ids = [r.run_id for r in results]

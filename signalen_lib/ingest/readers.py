@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ class RawTable:
     bad: list[BadRecord] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -70,27 +72,97 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
-    """Decode with the declared encoding, or detect: utf-8 (with/without BOM), else cp1252, else latin-1."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'le'/'be' when the bytes look like UTF-16 text without a BOM (NUL in every other byte)."""
+    head = data[:4000]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "le"
+    if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "be"
+    return None
+
+
+def _decode_utf16(data: bytes, codec: str, path: Path, label: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise FileUnreadable(f"{path}: looks like {label} but byte {exc.start} is not valid {label} ({exc.reason}); "
+                             f"save the export again as UTF-8 CSV") from None
+
+
+def _line_ranges(lines: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9' (at most 10 ranges shown)."""
+    out: list[str] = []
+    start = prev = None
+    for n in lines + [None]:
+        if start is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    return ", ".join(out[:10]) + (f" and {len(out) - 10} more" if len(out) > 10 else "")
+
+
+def decode(data: bytes, encoding: str, path: Path, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode with the declared encoding, or detect it.
+
+    Detection: UTF-16 (BOM, or the NUL pattern of UTF-16 without BOM), UTF-8 (with/without BOM),
+    else line by line: a line that is valid UTF-8 is read as UTF-8, any other line as cp1252
+    (latin-1 for the five bytes cp1252 leaves undefined). A file mixing UTF-8 and cp1252 lines is
+    read correctly and reported in ``warnings`` with the lines that were not UTF-8."""
     if encoding != "auto":
+        codec = {"utf-16": "utf-16"}.get(encoding, encoding)
         try:
-            return data.decode(encoding), encoding
+            return data.decode(codec), encoding
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise FileUnreadable(
                 f"{path}: line {line}: bytes are not valid {encoding} ({exc.reason} at byte {exc.start}); "
                 f"declare the right encoding in the source register or use 'auto'"
             ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode_utf16(data, "utf-16", path, "UTF-16"), "utf-16"
+    bomless = _utf16_without_bom(data)
+    if bomless:
+        return _decode_utf16(data, f"utf-16-{bomless}", path, f"UTF-16-{bomless.upper()}"), f"utf-16-{bomless}"
+    sig = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if sig else data
     try:
-        return data.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if sig else "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    parts = body.split(b"\n")
+    out, by_enc = [], {"utf-8": [], "cp1252": [], "latin-1": []}
+    for i, part in enumerate(parts, start=1):
+        try:
+            out.append(part.decode("utf-8"))
+            if not part.isascii():
+                by_enc["utf-8"].append(i)
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            out.append(part.decode("cp1252"))
+            by_enc["cp1252"].append(i)
+        except UnicodeDecodeError:
+            out.append(part.decode("latin-1"))
+            by_enc["latin-1"].append(i)
+    text = "\n".join(out)
+    legacy = by_enc["cp1252"] + by_enc["latin-1"]
+    if not by_enc["utf-8"] and not sig:
+        return text, "cp1252" if not by_enc["latin-1"] else "latin-1"
+    legacy_enc = "cp1252" if not by_enc["latin-1"] else ("latin-1" if not by_enc["cp1252"] else "cp1252/latin-1")
+    if warnings is not None:
+        warnings.append(
+            f"mixed encodings: line(s) {_line_ranges(sorted(legacy))} are not UTF-8 and were read as {legacy_enc}; "
+            f"{len(by_enc['utf-8'])} other line(s) with accents were read as UTF-8 (the export was probably edited "
+            f"in two programs; check these lines)"
+        )
+    return text, f"utf-8+{legacy_enc}"
 
 
 def sniff_delimiter(text: str, declared: str) -> str:
@@ -102,59 +174,119 @@ def sniff_delimiter(text: str, declared: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _shape(value: str) -> str:
+    """Coarse shape of a value ("2701" -> "9", "Z-12" -> "a-9"): recognises an id column's pattern."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))[:20]
+
+
 def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> RawTable:
+    """CSV/TSV. Besides the csv module's parsing this catches a *runaway quote*: a field that opens a
+    quote which is not closed on its line swallows the following lines into one field until some
+    later quote closes it. When such a field spans lines that look like records themselves (the
+    header's number of fields and the usual shape of the first column), the line where the quote
+    opened is quarantined, naming that line, and every swallowed line is read as its own record.
+    A legitimate multi-line quoted answer (no record-shaped lines inside) is kept as one record."""
     data = _read_bytes(path)
-    text, enc = decode(data, encoding, path)
+    warnings: list[str] = []
+    text, enc = decode(data, encoding, path, warnings)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     delim = sniff_delimiter(text, delimiter)
+    # physical lines exactly as the csv module counts them (it splits on \n, \r and \r\n)
+    phys = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
         header = next(reader)
     except StopIteration:
         raise FileUnreadable(f"{path}: no header line") from None
+    except csv.Error as exc:
+        raise FileUnreadable(f"{path}: line 1: CSV header cannot be parsed: {exc}") from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     if len(header) < 2:
         raise FileUnreadable(
             f"{path}: line 1: header has one column ({header[0][:60]!r}); delimiter {delim!r} does not split it"
         )
     ncol = len(header)
-    records, lines, bad = [], [], []
+    parsed: list[tuple[int, int, list[str]]] = []
     prev_end = reader.line_num
-    raw_lines = None
-    last_start = None
     try:
         for row in reader:
             start = prev_end + 1
             prev_end = reader.line_num
-            last_start = start
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
-            if len(row) != ncol:
-                if raw_lines is None:
-                    raw_lines = text.split("\n")
-                raw = "\n".join(raw_lines[start - 1 : prev_end])
-                hint = " (other delimiter in this row?)" if len(row) == 1 else ""
-                bad.append(BadRecord(start, "*", f"expected {ncol} fields, found {len(row)}{hint}", raw))
-                continue
-            records.append(row)
-            lines.append(start)
+            parsed.append((start, prev_end, row))
     except csv.Error as exc:
         raise FileUnreadable(f"{path}: line {reader.line_num}: CSV cannot be parsed: {exc}") from None
-    if bad and bad[-1].line == last_start and not text.endswith(("\n", "\r")):
-        b = bad[-1]
-        b.reason = ("record is cut off (unclosed quote at end of file: truncated export?)" if b.raw.count('"') % 2
-                    else f"{b.reason}; last record of a file without final newline: truncated export?")
-    # a file cut off inside a quoted field: the last record swallowed the rest of the file
-    if records and lines and lines[-1] == last_start:
-        tail_start = lines[-1]
-        if raw_lines is None:
-            raw_lines = text.split("\n")
-        tail = "\n".join(raw_lines[tail_start - 1 :])
-        if tail.count('"') % 2 == 1:
-            rec = records.pop()
+
+    def line(n: int) -> str:
+        return phys[n - 1].rstrip("\r\n") if 0 < n <= len(phys) else ""
+
+    def raw_of(a: int, b: int) -> str:
+        return "\n".join(line(n) for n in range(a, b + 1))[:10000]
+
+    def alone(s: str) -> list[str]:
+        try:
+            return next(csv.reader([s], delimiter=delim), [])
+        except csv.Error:
+            return []
+
+    first_shapes = {_shape(r[0]) for a, b, r in parsed if a == b and len(r) == ncol}
+
+    def record_shaped(s: str) -> bool:
+        f = alone(s)
+        return len(f) == ncol and (not first_shapes or _shape(f[0]) in first_shapes)
+
+    def blank(row: list[str]) -> bool:
+        return not row or (len(row) == 1 and not row[0].strip())
+
+    records, lines, bad = [], [], []
+    last_normal: tuple[int, bool] | None = None  # (start line, was it a record) of the last row read normally
+    for start, end, row in parsed:
+        if blank(row):
+            continue
+        if end > start and any(record_shaped(line(n)) for n in range(start + 1, end + 1)):
+            opened = alone(line(start))
+            j = len(opened) - 1 if opened else 0
+            col = header[j] if 0 <= j < ncol else f"field {j + 1}"
+            bad.append(BadRecord(
+                start, col,
+                f"runaway quote opened on line {start}: a quote opens in field '{col}' and is not closed on that "
+                f"line; it swallowed lines {start + 1}-{end}, which are records of their own and were read separately",
+                raw_of(start, start)))
+            for n in range(start + 1, end + 1):
+                s = line(n)
+                if not s.strip():
+                    continue
+                f = alone(s)
+                if len(f) == ncol:
+                    records.append(f)
+                    lines.append(n)
+                else:
+                    bad.append(BadRecord(n, "*", f"expected {ncol} fields, found {len(f)} (line inside a runaway quote "
+                                                 f"opened on line {start})", raw_of(n, n)))
+            last_normal = None
+            continue
+        if len(row) != ncol:
+            hint = " (other delimiter in this row?)" if len(row) == 1 else ""
+            bad.append(BadRecord(start, "*", f"expected {ncol} fields, found {len(row)}{hint}", raw_of(start, end)))
+            last_normal = (start, False)
+            continue
+        records.append(row)
+        lines.append(start)
+        last_normal = (start, True)
+    last_start = parsed[-1][0] if parsed else None
+    if last_normal and last_normal[0] == last_start:
+        tail = "\n".join(line(n) for n in range(last_start, len(phys) + 1))
+        if not last_normal[1] and not text.endswith(("\n", "\r")):
+            b = bad[-1]
+            b.reason = ("record is cut off (unclosed quote at end of file: truncated export?)" if b.raw.count('"') % 2
+                        else f"{b.reason}; last record of a file without final newline: truncated export?")
+        elif last_normal[1] and tail.count('"') % 2 == 1:
+            # a file cut off inside a quoted field: the last record swallowed the rest of the file
+            records.pop()
             lines.pop()
-            bad.append(BadRecord(tail_start, "*", "record is cut off (unclosed quote at end of file: truncated export?)", tail[:10000]))
-            del rec
-    return RawTable(header, records, lines, bad, encoding=enc, delimiter=delim)
+            bad.append(BadRecord(last_start, "*", "record is cut off (unclosed quote at end of file: truncated export?)", tail[:10000]))
+    bad.sort(key=lambda b: b.line)
+    return RawTable(header, records, lines, bad, encoding=enc, delimiter=delim, warnings=warnings)
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
@@ -195,7 +327,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
 
 def read_jsonl(path: Path, encoding: str = "auto") -> RawTable:
     data = _read_bytes(path)
-    text, enc = decode(data, encoding, path)
+    warnings: list[str] = []
+    text, enc = decode(data, encoding, path, warnings)
     records, lines, bad, cols = [], [], [], {}
     for i, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -214,14 +347,15 @@ def read_jsonl(path: Path, encoding: str = "auto") -> RawTable:
             cols.setdefault(k, None)
     if not records and not bad:
         raise FileUnreadable(f"{path}: no JSON records")
-    return RawTable(list(cols), records, lines, bad, encoding=enc)
+    return RawTable(list(cols), records, lines, bad, encoding=enc, warnings=warnings)
 
 
 def read_json(path: Path, encoding: str = "auto") -> RawTable:
     """A JSON array of objects (or {"records": [...]}); a truncated array keeps the complete records
     before the cut and quarantines the rest. Record numbers count from 1."""
     data = _read_bytes(path)
-    text, enc = decode(data, encoding, path)
+    warnings: list[str] = []
+    text, enc = decode(data, encoding, path, warnings)
     try:
         doc = json.loads(text)
         items = doc
@@ -250,7 +384,7 @@ def read_json(path: Path, encoding: str = "auto") -> RawTable:
     if cut is not None and cut[1].strip():
         pos, rest = cut
         bad.append(BadRecord(len(items) + 1, "*", f"JSON is cut off at character {pos}: truncated export; the incomplete record is quarantined", rest[:10000]))
-    return RawTable(list(cols), records, lines, bad, encoding=enc)
+    return RawTable(list(cols), records, lines, bad, encoding=enc, warnings=warnings)
 
 
 def _salvage_array(text: str):

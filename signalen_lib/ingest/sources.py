@@ -12,7 +12,7 @@ from ..config import ConfigError, Settings
 from ..schema import FIELD_NAMES
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
-ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252", "latin-1")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
 # fields a source may map (lineage and derived fields are set by ingest itself)
 MAPPABLE = tuple(f for f in FIELD_NAMES if f not in ("signal_id", "source", "content_hash", "source_file", "source_row", "ingest_run_id"))
 REQUIRED_MAPPED = ("received_at", "text")

@@ -95,6 +95,17 @@ MIGRATIONS: list[Migration] = [
             quarantined_at TIMESTAMP
         )""",
     )),
+    Migration(3, "restricted", "ingest_keys: secret for pseudonymising record ids that hold personal data", (
+        """CREATE TABLE IF NOT EXISTS ingest_keys (
+            name TEXT PRIMARY KEY,
+            secret TEXT NOT NULL,
+            created_at TIMESTAMP
+        )""",
+    )),
+    Migration(4, "shared", "ingest_runs: process id and host of a run (stale 'running' runs are marked interrupted)", (
+        "ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS pid INTEGER",
+        "ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS host TEXT",
+    )),
 ]
 
 

@@ -43,8 +43,10 @@ class GateResult:
                     "(labeltool of signalen labels next); de volgende verwerking meet dan de kwaliteit.")
         elif self.passed:
             color, title = "#1b5e20", "Kwaliteitspoort gehaald"
-            body = (f"macro-F1 {self.macro_f1:.2f} (minimaal {self.min_macro_f1:.2f}), "
-                    f"kappa {self.kappa:.2f} (minimaal {self.min_kappa:.2f}). De resultaten mogen gepubliceerd worden.")
+            from signalen_lib.vocab.fmt import fmt_num
+
+            body = (f"macro-F1 {fmt_num(self.macro_f1, 2)} (minimaal {fmt_num(self.min_macro_f1, 2)}), "
+                    f"kappa {fmt_num(self.kappa, 2)} (minimaal {fmt_num(self.min_kappa, 2)}). De resultaten mogen gepubliceerd worden.")
             bg = "#e8f5e9"
         else:
             color, title, bg = "#b71c1c", "Kwaliteitspoort NIET gehaald: niet publiceren", "#ffebee"
@@ -63,12 +65,20 @@ class GateResult:
             raise QualityGateFailed("quality gate failed: " + "; ".join(self.reasons))
 
 
+def _below(value: float, minimum: float) -> str:
+    """'0,63 < 0,70' (Dutch decimals; three digits where two would hide the difference)."""
+    from signalen_lib.vocab.fmt import fmt_num
+
+    digits = 2 if round(value, 2) != round(minimum, 2) else 3
+    return f"{fmt_num(value, digits)} < {fmt_num(minimum, digits)}"
+
+
 def check_gate(macro_f1: float, kappa: float, *, min_macro_f1: float, min_kappa: float) -> GateResult:
     reasons = []
     if not (macro_f1 >= min_macro_f1):  # NaN fails too
-        reasons.append(f"macro-F1 {macro_f1:.2f} < {min_macro_f1:.2f}")
+        reasons.append(f"macro-F1 {_below(macro_f1, min_macro_f1)}")
     if not (kappa >= min_kappa):
-        reasons.append(f"kappa {kappa:.2f} < {min_kappa:.2f}")
+        reasons.append(f"kappa {_below(kappa, min_kappa)}")
     return GateResult(not reasons, float(macro_f1), float(kappa), float(min_macro_f1), float(min_kappa), tuple(reasons))
 
 
