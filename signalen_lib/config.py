@@ -75,9 +75,7 @@ class Settings(BaseModel):
         if self.restricted_url:
             return self.restricted_url
         if self.shared_url.startswith("postgres"):
-            from signalen_lib.store.urls import with_schema
-
-            return with_schema(self.shared_url, "restricted")
+            return _with_schema(self.shared_url, "restricted")
         return f"duckdb:///{self.data_dir / 'restricted.duckdb'}"
 
     @property
@@ -118,6 +116,16 @@ class Settings(BaseModel):
                 d.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ConfigError(f"data_dir/reports_dir: cannot create {d}: {exc.strerror}") from exc
+
+
+def _with_schema(url: str, schema: str) -> str:
+    """``url`` with ``?schema=<schema>`` (the restricted zone's schema beside a PostgreSQL shared zone)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["schema"] = schema
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 _FIELDS = set(Settings.model_fields)

@@ -179,3 +179,32 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
         assert "laatste geslaagde verwerking:" in status["notice"]
         steps = pl.run_steps_df(st, r4.run_id).set_index("step")["status"].to_dict()
         assert steps["ingest"] == "failed" and steps["topics"] == "not_run" and steps["aggregates"] == "not_run"
+
+
+def test_a_new_organisations_first_run_works_without_labels(tmp_path):
+    """Exports registered, nobody has labelled yet: every step runs, validation is recorded as
+    'nog niet gevalideerd' with a first sample to label, and the dashboard gets its data, also with
+    the gate enforced (it decides publication only once there is something to measure)."""
+    _require_notebooks()
+    from signalen_lib.config import load_config
+    from signalen_lib.synth import generate
+    from signalen_lib.validation.gate import gate_from_record
+    from signalen_lib.validation.sampling import load_sample
+
+    settings = load_config(None, data_dir=str(tmp_path / "data"), reports_dir=str(tmp_path / "reports"),
+                           gate_enforce=True, n_topics=20)
+    generate(800, 5, out_dir=settings.raw_dir)
+    res = pl.run_pipeline(settings, nb_dir=NOTEBOOKS)
+    assert res.ok, res.error
+    steps = {s.name: s.status for s in res.steps}
+    assert steps["validate"] == "success" and steps["aggregates"] == "success", steps
+    assert steps["effects"] == "skipped"
+    with open_store(settings, restricted=False) as st:
+        row = st.shared.query_df("SELECT * FROM validation_runs ORDER BY created_at DESC LIMIT 1").iloc[0].to_dict()
+        gate = gate_from_record(row, settings)
+        assert not gate.validated and gate.state == "nog niet gevalideerd"
+        assert "nog niet gevalideerd" in gate.banner_html()
+        assert len(load_sample(st.shared)) > 0  # the first sample to label is proposed
+        assert st.shared.count("agg_daily") > 0 and st.shared.count("signal_perception") == st.shared.count("signals")
+        effects = st.shared.query_df("SELECT status, error FROM pipeline_steps WHERE run_id = ? AND step = 'effects'", [res.run_id])
+    assert effects["status"].iloc[0] == "skipped" and "geen verbeteracties" in effects["error"].iloc[0]

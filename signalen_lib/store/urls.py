@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from signalen_lib.config import ConfigError, project_root
+
 
 @dataclass(frozen=True)
 class ParsedUrl:
@@ -15,8 +17,6 @@ class ParsedUrl:
 
 
 def parse_url(url: str, setting: str = "database_url") -> ParsedUrl:
-    from signalen_lib.config import ConfigError
-
     if url.startswith("duckdb://"):
         rest = url[len("duckdb://"):]
         if rest in ("", "/", "/:memory:", ":memory:"):
@@ -25,9 +25,7 @@ def parse_url(url: str, setting: str = "database_url") -> ParsedUrl:
             raise ConfigError(f"setting '{setting}': a DuckDB URL is duckdb:///path/to/file.duckdb (got {url!r})")
         if rest.startswith("//"):  # duckdb:////abs/path
             return ParsedUrl("duckdb", Path(rest[1:]))
-        from signalen_lib.config import project_root  # duckdb:///relative/path (SQLAlchemy convention)
-
-        return ParsedUrl("duckdb", project_root() / rest[1:])
+        return ParsedUrl("duckdb", project_root() / rest[1:])  # duckdb:///relative/path (SQLAlchemy convention)
     if url.startswith(("postgresql://", "postgres://")):
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
@@ -40,9 +38,3 @@ def parse_url(url: str, setting: str = "database_url") -> ParsedUrl:
         f"setting '{setting}': unsupported URL {url!r} (use duckdb:///path or postgresql://user@host:port/db)"
     )
 
-
-def with_schema(url: str, schema: str) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["schema"] = schema
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
