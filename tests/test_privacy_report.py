@@ -175,3 +175,15 @@ def test_retention_step_is_skipped_unless_configured_and_summary_before_any_repo
     assert "retention_in_pipeline" in out["skipped"]
     summary = privacy_summary(store, settings)
     assert summary["available"] is False and "Nog geen privacyrapportage" in summary["notice"]
+
+
+def test_a_failed_canary_check_fails_the_pipeline_step_after_writing_the_report(settings_factory):
+    settings = settings_factory("duckdb")
+    with open_store(settings, restricted=False) as st:
+        st.shared.insert_df("signals", pd.DataFrame([dict(
+            signal_id="kto:1", source="kto", received_at=datetime(2026, 1, 5),
+            text="Mijn BSN is 736160231.", content_hash="h1")]))
+    res = pl.run_steps(settings, [pl.Step("privacy_report", func=pl._privacy_report)])
+    assert res.status == "failed" and res.failed_step == "privacy_report" and "canary check failed" in res.error
+    page = (Path(res.output_dir) / REPORT_HTML).read_text(encoding="utf-8")
+    assert "NIET geslaagd" in page and "BSN (BSN)" in page and find_leaks(page) == []

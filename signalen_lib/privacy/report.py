@@ -100,13 +100,15 @@ def canary_check(store, settings: Settings, masker=None) -> dict:
         for c in CANARIES:
             key = "".join(ch for ch in c.value if ch.isalnum()).lower()
             if len(key) >= 6:
-                cases.append("sum(CASE WHEN strpos(text, ?) > 0 OR strpos(lower(regexp_replace(text, '[^0-9A-Za-z]', '', 'g')), ?) > 0 "
-                             "THEN 1 ELSE 0 END)")
+                cases.append("sum(CASE WHEN strpos(text, ?) > 0 OR strpos(sq, ?) > 0 THEN 1 ELSE 0 END)")
                 params += [c.value, key]
             else:
                 cases.append("sum(CASE WHEN strpos(text, ?) > 0 THEN 1 ELSE 0 END)")
                 params.append(c.value)
-        counts = db.execute(f"SELECT {', '.join(cases)} FROM signals", params)[0] if n_texts else [0] * len(CANARIES)
+        # one pass over the texts; ``sq``: the text without separators, lower case (a squashed number)
+        sql = (f"SELECT {', '.join(cases)} FROM (SELECT text, lower(regexp_replace(text, '[^0-9A-Za-z]', '', 'g')) AS sq "
+               "FROM signals) t")
+        counts = db.execute(sql, params)[0] if n_texts else [0] * len(CANARIES)
         for c, n in zip(CANARIES, counts):
             if n:
                 in_shared += int(n)
@@ -412,11 +414,19 @@ def write_privacy_report(store, settings: Settings, *, out_dir: str | Path | Non
     return {"report": report, "json": jpath, "html": hpath}
 
 
+class CanaryCheckFailed(RuntimeError):
+    """A canary was not masked, or a canary value is in the shared zone."""
+
+
 def privacy_report_step(store, settings: Settings) -> dict:
     """The pipeline step ``privacy_report``: the report into this run's folder. Its counts go into the
-    run record (``pipeline_steps.parameters``)."""
+    run record (``pipeline_steps.parameters``). A failed canary check fails the step (and so the run,
+    which the dashboard then shows) after the report is written."""
     out = write_privacy_report(store, settings)
     h = _headline(out["report"])
+    if not h["canary_passed"]:
+        raise CanaryCheckFailed(f"canary check failed ({h['canary_masker_missed']} canary sentences not masked, "
+                                f"{h['canary_shared_texts']} shared-zone texts with a canary value); see {out['html']}")
     return {"texts_with_finding": h["texts_with_finding"], "findings": h["findings"],
             "canary_passed": h["canary_passed"], "suppressed_cells": h["suppressed_cells"],
             "raw_deleted_this_run": h["raw_deleted_this_run"], "html": str(out["html"])}
