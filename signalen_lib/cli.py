@@ -65,7 +65,8 @@ def init_db(config: Optional[Path] = ConfigOption) -> None:
 COMMAND_INDEX: dict[str, str] = {
     "demo-data": "signalen_lib.synth.commands",
     **dict.fromkeys(("ingest", "mask", "quarantine"), "signalen_lib.ingest.commands"),
-    **dict.fromkeys(("mask-text", "privacy-eval", "retention"), "signalen_lib.privacy.commands"),
+    **dict.fromkeys(("mask-text", "privacy-eval", "retention", "privacy-report", "algoritmeregister"),
+                    "signalen_lib.privacy.commands"),
     "topics": "signalen_lib.topics.commands",
     **dict.fromkeys(("validate", "labels"), "signalen_lib.validation.commands"),
     "perception": "signalen_lib.perception.commands",

@@ -47,6 +47,7 @@ class Settings(BaseModel):
     timezone: str = "Europe/Amsterdam"
     min_cell_size: int = 5
     retention_default_days: int = 730
+    retention_in_pipeline: bool = False
     ingest_chunk_rows: int = 50000
     n_topics: int = 66
     overig_threshold: float = 0.25
@@ -64,6 +65,10 @@ class Settings(BaseModel):
     smtp_port: int = 25
     smtp_from: str = "signalen@localhost"
     alert_recipients: list[str] = []
+    register_organisation: str = "Gemeente Rotterdam"
+    register_contact: str = "algoritmes@rotterdam.nl"
+    register_legal_basis: str = ""
+    register_publication_category: str = "Overige algoritmes"
 
     # ---- derived paths -------------------------------------------------------------
     @property

@@ -28,6 +28,9 @@ How it works:
 - ``retention.py``: ``signalen retention [--apply]``; periods from the ingest source register
   (``SourceSpec.retention_days``), falling back to ``settings.retention_default_days``.
 - ``canary.py``: canary personal data for leak tests.
+- ``report.py``: the privacy report of every pipeline run (step ``privacy_report``; ``privacy_summary``
+  for the dashboard); ``algoritmeregister.py``: the Algoritmeregister entry (``signalen
+  algoritmeregister``). See ``docs/ALGORITMEREGISTER.md``.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`signalen mask-text`, `signalen privacy-eval`, `signalen retention`."""
+"""`signalen mask-text`, `signalen privacy-eval`, `signalen retention`, `signalen privacy-report`,
+`signalen algoritmeregister`."""
 from __future__ import annotations
 
 import json
@@ -94,6 +95,51 @@ def register(app: typer.Typer) -> None:
             )
         if not apply and any(i.raw_rows for i in plan):
             typer.echo("dry run: nothing deleted; run with --apply to delete")
+
+    @app.command("privacy-report")
+    def privacy_report(
+        out: Optional[Path] = typer.Option(None, "--out", help="Folder for privacy.html and privacy.json "
+                                           "(default: a new run folder under the runs folder)."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """Write the privacy report (Dutch, counts only) for the privacy officer; the pipeline writes one
+        into every run folder."""
+        from ..store import open_store
+        from .report import write_privacy_report
+
+        settings = load_config(config)
+        with open_store(settings) as store:
+            res = write_privacy_report(store, settings, out_dir=out)
+        canary = res["report"]["canary"]
+        typer.echo(f"privacy report: {res['html']} (and {res['json'].name}); canary check "
+                   f"{'passed' if canary['passed'] else 'FAILED'}")
+        if not canary["passed"]:
+            raise typer.Exit(1)
+
+    @app.command("algoritmeregister")
+    def algoritmeregister(
+        as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON (the publicatiestandaard's fields)."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Write algoritmeregister.json and algoritmeregister.md "
+                                           "into this folder instead of printing."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """The Algoritmeregister entry (publicatiestandaard 1.0) for the model that is live now: Markdown
+        (Dutch), or JSON with --json. Exits 1 when the entry does not validate against the field list."""
+        from ..store import open_store
+        from .algoritmeregister import build_entry, to_markdown, validate_entry, write_entry
+
+        settings = load_config(config)
+        with open_store(settings, restricted=False) as store:
+            if out is not None:
+                paths = write_entry(store, settings, out)
+                typer.echo(f"{paths['json']}\n{paths['markdown']}")
+                return
+            entry = build_entry(store, settings)
+        problems = validate_entry(entry.fields)
+        if problems:
+            typer.echo("signalen: entry not valid: " + "; ".join(problems), err=True)
+            raise typer.Exit(1)
+        typer.echo(entry.to_json(indent=2) if as_json else to_markdown(entry))
 
 
 def _more_waiting() -> bool:

@@ -222,12 +222,24 @@ def _effects(store, settings: Settings):
     return effects_step(store, settings)
 
 
+def _retention(store, settings: Settings):
+    from signalen_lib.privacy.retention import retention_step
+
+    return retention_step(store, settings)
+
+
+def _privacy_report(store, settings: Settings):
+    from signalen_lib.privacy.report import privacy_report_step
+
+    return privacy_report_step(store, settings)
+
+
 def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.PathLike | None = None,
                   aggregates: bool = True, labels: str | os.PathLike | None = None,
                   step_parameters: dict[str, dict[str, Any]] | None = None) -> list[Step]:
-    """ingest (01_verzamelen) -> topics (02_verwerken, ``mode`` fit/assign/auto) -> perception ->
-    validate (03_valideren) -> alerts (history) -> digest (e-mail of new alerts) -> effects of registered
-    improvements -> aggregates.
+    """ingest (01_verzamelen) -> retention (only with ``retention_in_pipeline``) -> topics (02_verwerken,
+    ``mode`` fit/assign/auto) -> perception -> validate (03_valideren) -> alerts (history) -> digest (e-mail
+    of new alerts) -> effects of registered improvements -> aggregates -> privacy_report (into the run folder).
 
     ``labels``: a labels CSV for 03_valideren (its ``labels_source``; default: the store's labels
     table). ``step_parameters``: extra candidate parameters per step name (passed where declared).
@@ -242,9 +254,10 @@ def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.Pa
         step.parameters.update((step_parameters or {}).get(step.name, {}))
     if not aggregates:
         return list(notebooks.values())
-    return [notebooks["ingest"], notebooks["topics"], Step("perception", func=_perception), notebooks["validate"],
+    return [notebooks["ingest"], Step("retention", func=_retention), notebooks["topics"],
+            Step("perception", func=_perception), notebooks["validate"],
             Step("alerts", func=_alerts), Step("digest", func=_digest), Step("effects", func=_effects),
-            Step("aggregates", func=_refresh_aggregates)]
+            Step("aggregates", func=_refresh_aggregates), Step("privacy_report", func=_privacy_report)]
 
 
 # ---- records -------------------------------------------------------------------------------
