@@ -752,7 +752,7 @@ class Dashboard(W.VBox):
             parts.append(charts.message_html(
                 "Het model is nog niet gecontroleerd. Open de labeltool en label de voorgestelde steekproef; "
                 "bij de volgende verwerking staat hier hoe vaak het model goed zit."))
-            self.v["kwaliteit"].value = "".join(parts)
+            self.v["kwaliteit"].value = "".join(parts) + self._privacy_html()
             self.v["quality_chart"].show(None, "", "")
             self._model()
             return
@@ -783,8 +783,17 @@ class Dashboard(W.VBox):
                                          "F1 combineert hoe vaak het model een categorie terecht en volledig toekent (0 = nooit, 1 = altijd).")
         else:
             self.v["quality_chart"].show(None)
-        self.v["kwaliteit"].value = "".join(parts)
+        self.v["kwaliteit"].value = "".join(parts) + self._privacy_html()
         self._model()
+
+    def _privacy_html(self) -> str:
+        """The privacy report's summary (counts only), for staff and the privacy officer."""
+        p = self.data.staff_tables.get("privacy") or {}
+        head = "<h4>Privacy</h4>"
+        if not p.get("available"):
+            return head + charts.message_html(p.get("notice") or "Nog geen privacyrapportage gemaakt.")
+        tbl = pd.DataFrame(p["rows"], columns=["", "aantal"])
+        return head + f"<p>{_esc(p['notice'])}</p>" + html_table(tbl, ("aantal",), "signalen-table signalen-privacy")
 
     def _model(self) -> None:
         """The data analyst's details: model versions and their measures, pyLDAvis."""

@@ -93,7 +93,7 @@ class DashboardData:
     wijken: pd.DataFrame = field(default_factory=pd.DataFrame)
     buurten: pd.DataFrame = field(default_factory=pd.DataFrame)
     models: pd.DataFrame = field(default_factory=pd.DataFrame)
-    staff_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    staff_tables: dict = field(default_factory=dict)  # what Kwaliteit, Signalering and Verbeteren show
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
@@ -134,7 +134,7 @@ class DashboardData:
                     models = db.query_df(
                         "SELECT model_version, created_at, n_docs, is_current, metrics, path FROM topic_models "
                         "ORDER BY created_at DESC LIMIT 20")
-                status = _staff_tables(db)
+                status = _staff_tables(store, settings)
             finally:
                 store.close()
         first, last = con.execute("SELECT min(day), max(day) FROM agg").fetchone()
@@ -266,12 +266,15 @@ class DashboardData:
             store.close()
 
 
-def _staff_tables(db) -> dict[str, pd.DataFrame]:
+def _staff_tables(store, settings: Settings) -> dict:
     """What the Kwaliteit, Signalering and Verbeteren views show, read once with the aggregates:
     the latest validation run, label counts, the alert history, the improvement register and the
     latest measured effects. A table that does not exist yet gives an empty frame."""
     from signalen_lib.dashboard.alerts import alert_history
     from signalen_lib.improvements.effect import latest_effects
+    from signalen_lib.privacy.report import privacy_summary
+
+    db = store.shared
 
     def q(table: str, sql: str) -> pd.DataFrame:
         return db.query_df(sql) if db.table_exists(table) else pd.DataFrame()
@@ -285,6 +288,7 @@ def _staff_tables(db) -> dict[str, pd.DataFrame]:
         "alerts": alert_history(db),
         "improvements": q("improvements", "SELECT * FROM improvements ORDER BY start_date DESC, id"),
         "effects": latest_effects(db),
+        "privacy": privacy_summary(store, settings),
     }
 
 
