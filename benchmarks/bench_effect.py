@@ -27,9 +27,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from signalen_lib.improvements.effect import (  # noqa: E402
-    batched_wave, its_volume, mailing_wave, measure_effect, placebo_check, simulate_weekly_series, weekly_series,
-)
+from signalen_lib.improvements.effect import measure_effect, weekly_series  # noqa: E402
+from signalen_lib.improvements.its import its_volume  # noqa: E402
+from signalen_lib.improvements.mailings import batched_wave, mailing_wave  # noqa: E402
+from signalen_lib.improvements.simulation import placebo_check, simulate_weekly_series  # noqa: E402
 
 
 def placebo(n_series: int, seed: int) -> None:

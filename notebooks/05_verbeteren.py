@@ -27,7 +27,8 @@ run_id = None  # pipeline run id (recorded only)
 from IPython.display import Markdown, display
 
 from signalen_lib.config import load_config
-from signalen_lib.improvements.effect import effect_chart, measure_all
+from signalen_lib.improvements.charts import effect_chart
+from signalen_lib.improvements.effect import measure_all
 from signalen_lib.improvements.register import list_improvements, register_frame
 from signalen_lib.store import open_store
 

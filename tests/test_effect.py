@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from signalen_lib.improvements.effect import (
-    EffectResult, batched_wave, effect_chart, find_mailings, its_volume, mailing_wave, measure_effect,
-    placebo_check, simulate_weekly_series, verdict_nl, weekly_series,
-)
+from signalen_lib.improvements.charts import effect_chart
+from signalen_lib.improvements.effect import measure_effect, weekly_series
+from signalen_lib.improvements.its import its_volume, verdict_nl
+from signalen_lib.improvements.mailings import batched_wave, find_mailings, mailing_wave
+from signalen_lib.improvements.simulation import placebo_check, simulate_weekly_series
 from signalen_lib.improvements.register import (
     ImprovementError, add_improvement, get_improvement, import_csv, list_improvements, register_widget,
 )

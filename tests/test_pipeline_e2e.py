@@ -124,8 +124,11 @@ def test_pipeline_end_to_end(settings_factory, tmp_path):
         assert list(runs["status"]) == ["success"] * 2
         assert set(runs["model_version"]) == {c1["model"]}
         steps = pl.run_steps_df(st, r2.run_id)
-        assert list(steps["step"]) == ["ingest", "labels", "topics", "validate", "aggregates"]
-        assert set(steps["status"]) == {"success"}
+        assert list(steps["step"]) == ["ingest", "labels", "retention", "topics", "perception", "validate", "alerts",
+                                       "digest", "improvements", "effects", "aggregates", "privacy_report"]
+        status = dict(zip(steps["step"], steps["status"]))
+        assert {status[s] for s in ("retention", "digest")} == {"skipped"}  # not configured: skipped, with the reason
+        assert {v for k, v in status.items() if k not in ("retention", "digest")} == {"success"}, status
         top2 = [r[0] for r in st.shared.execute(
             "SELECT cluster FROM signals WHERE received_at >= ? AND cluster IS NOT NULL GROUP BY cluster "
             "ORDER BY count(*) DESC LIMIT 2", [CUT.to_pydatetime()])]

@@ -679,7 +679,8 @@ class Dashboard(W.VBox):
 
     # ---- Verbeteren --------------------------------------------------------------------
     def _verbeteren(self) -> None:
-        from signalen_lib.improvements.effect import effect_chart, effect_from_record
+        from signalen_lib.improvements.charts import effect_chart
+        from signalen_lib.improvements.effect import effect_from_record
 
         d, f = self.data, self.filters
         reg = d.staff_tables.get("improvements", pd.DataFrame())

@@ -32,7 +32,7 @@ from ..schema import UNKNOWN
 from ..store import Store
 from ..vocab.ids import new_run_id
 from .normalize import normalise_channel, parse_dates, parse_scores, resolve_places
-from .readers import BadRecord, FileUnreadable, RawTable, read_any
+from .readers import FileUnreadable, RawTable, read_any
 from .sources import REQUIRED_MAPPED, SourceSpec, get_source, load_register
 
 MAX_TEXT_CHARS = 1_000_000  # a text longer than this is quarantined (100 KB texts are stored)

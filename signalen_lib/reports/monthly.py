@@ -34,8 +34,6 @@ from signalen_lib.vocab.taxonomy import load_taxonomy
 
 GEO_ATTRIBUTION = "Bron kaartgrenzen: CBS Wijk- en Buurtkaart (CC BY 4.0)"
 NOT_AVAILABLE = "nog niet beschikbaar"
-SECTIONS = ("summary", "volumes", "categories", "risers", "kpi", "map", "alerts", "improvements",
-            "examples", "compliments")
 WIDTH = 640
 
 
@@ -614,9 +612,18 @@ def show(part) -> None:
         display(part)
 
 
+# the report's sections in order: name -> the function that builds its parts
+SECTION_BUILDERS = {
+    "summary": section_summary, "volumes": section_volumes, "categories": section_categories,
+    "risers": section_risers, "kpi": section_kpi, "map": section_map, "alerts": section_alerts,
+    "improvements": section_improvements, "examples": section_examples, "compliments": section_compliments,
+}
+SECTIONS = tuple(SECTION_BUILDERS)
+
+
 def build_section(ctx: ReportContext, name: str) -> list:
     """The parts of one section; never raises: missing inputs give "nog niet beschikbaar"."""
-    func = globals().get(f"section_{name}")
+    func = SECTION_BUILDERS.get(name)
     if func is None:
         raise ValueError(f"unknown section {name!r} (known: {', '.join(SECTIONS)})")
     try:
