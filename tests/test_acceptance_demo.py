@@ -18,7 +18,7 @@ from test_browser_dashboard import CHROMIUM, CHROMIUM_ARGS, _free_port, _require
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-N = int(os.environ.get("SIGNALEN_ACCEPT_N", "12000"))
+N = int(os.environ.get("SIGNALEN_ACCEPT_N", "20000"))  # what `make demo` generates
 TABS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten",
         "Wat drijft ontevredenheid", "Verbeteren", "Kwaliteit"]
 
