@@ -96,6 +96,7 @@ class _Views:
                 )
                 df = pd.Series([w for ts in toks for w in set(ts)]).value_counts()
                 self.idf_ = (np.log((1 + len(toks)) / (1 + df)) + 1).to_dict()
+                self.idf_unseen_ = float(np.log(1 + len(toks)) + 1)  # a word no text had: rarest
                 V = self._ft_raw(toks)
                 self.ft_mean_ = V.mean(axis=0)
         return self
@@ -108,7 +109,7 @@ class _Views:
         out = np.zeros((len(toks), dim))
         for i, ts in enumerate(toks):
             if ts:
-                w = np.array([self.idf_.get(t, max(self.idf_.values(), default=1.0)) for t in ts])
+                w = np.array([self.idf_.get(t, self.idf_unseen_) for t in ts])
                 out[i] = (np.vstack([self.ft_.wv[t] for t in ts]) * w[:, None]).sum(axis=0) / w.sum()
         return out
 
