@@ -13,8 +13,10 @@ and rare categories have a handful of examples. :class:`CategoryModel` therefore
 2. learns one classifier per view (class-balanced logistic regression; complement naive Bayes on
    the n-grams), with the taxonomy's seed words as extra labelled pseudo-texts (a prior) when
    seed words are given;
-3. combines the views by greedy ensemble selection on out-of-fold predictions of the training
-   labels (a view that does not help gets weight 0: nothing is tuned per data set by hand);
+3. combines the views by their weighted geometric mean: each view's out-of-fold probabilities on
+   the training labels get their own temperature, then, starting from every view once, greedy
+   ensemble selection by out-of-fold log loss adds weight where it helps (nothing is tuned per
+   data set by hand; ``ensemble="select"`` starts from none, ``"equal"`` keeps the equal mix);
 4. self-trains: the unlabelled texts the model is surest of, per category at most as many as
    that category has labels, join the training set with half weight, and steps 2-3 are redone;
 5. calibrates: one temperature, fitted on the out-of-fold predictions, so that a probability of
@@ -145,6 +147,11 @@ def _log_loss(P, yi) -> float:
     return float(-np.mean(np.log(np.clip(P[np.arange(len(yi)), yi], _EPS, None))))
 
 
+def _best_temperature(Z, yi) -> float:
+    grid = np.exp(np.linspace(np.log(0.1), np.log(10.0), 61))
+    return float(grid[int(np.argmin([_log_loss(_softmax(Z / t), yi) for t in grid]))])
+
+
 def _softmax(Z):
     Z = Z - Z.max(axis=1, keepdims=True)
     E = np.exp(Z)
@@ -155,10 +162,11 @@ class CategoryModel:
     """Categories from few labels: multi-view ensemble, self-training, calibrated probabilities.
 
     Parameters are general (no per-data-set tuning); the mix of views is chosen by
-    cross-validation on the training labels. ``seed_words``: {category: [words]} (e.g. from
+    cross-validation on the training labels (``ensemble``, ``ensemble_steps``,
+    ``view_temperature``). ``seed_words``: {category: [words]} (e.g. from
     :func:`seed_words_from_taxonomy`), used as a prior for the categories among the labels.
 
-    Fitted attributes: ``classes_``, ``weights_`` ({learner: weight}), ``temperature_``,
+    Fitted attributes: ``classes_``, ``weights_`` ({learner: weight of its log-probabilities}), ``temperature_``,
     ``cv_log_loss_``, ``n_pseudo_`` (unlabelled texts self-trained on), ``views_``.
     """
 
@@ -177,7 +185,9 @@ class CategoryModel:
         pseudo_per_label: float = 1.0,
         pseudo_weight: float = 0.5,
         cv: int = 4,
-        ensemble_steps: int = 15,
+        ensemble_steps: int = 8,
+        ensemble: str = "blend",
+        view_temperature: bool = True,
     ):
         self.seed = seed
         self.word_ngrams = word_ngrams
@@ -192,6 +202,8 @@ class CategoryModel:
         self.pseudo_weight = pseudo_weight
         self.cv = cv
         self.ensemble_steps = ensemble_steps
+        self.ensemble = ensemble
+        self.view_temperature = view_temperature
 
     # ---- helpers ---------------------------------------------------------------------------
     def _fit_learner(self, name, view, X, yi, w):
@@ -268,29 +280,32 @@ class CategoryModel:
         return oof
 
     def _select(self, oof, yi):
-        """Greedy ensemble selection (with replacement) of learners by out-of-fold log loss of
-        their weighted geometric mean; then one temperature for the mix."""
+        """Each learner's out-of-fold probabilities get their own temperature (complement naive
+        Bayes, for one, is far too sure of itself); then greedy ensemble selection (with
+        replacement) by out-of-fold log loss of the weighted geometric mean; then one temperature
+        for the mix. Returns ({learner: weight on its log-probabilities}, temperature, loss)."""
         names = list(oof)
-        logs = {n: np.log(np.clip(oof[n], _EPS, None)) for n in names}
-        counts = {n: 0 for n in names}
-        current = None
-        for step in range(max(1, self.ensemble_steps)):
-            best, best_loss = None, np.inf
-            for n in names:
+        raw = {n: np.log(np.clip(oof[n], _EPS, None)) for n in names}
+        Tn = {n: (_best_temperature(raw[n], yi) if self.view_temperature else 1.0) for n in names}
+        logs = {n: np.log(_softmax(raw[n] / Tn[n])) for n in names}
+        # "blend" starts from every view once (a prior toward the equal mix, which a few hundred
+        # out-of-fold predictions cannot overrule by chance), "select" from none
+        counts = {n: int(self.ensemble in ("equal", "blend")) for n in names}
+        if self.ensemble != "equal":
+            for _ in range(max(1, self.ensemble_steps)):
+                best, best_loss = None, np.inf
                 tot = sum(counts.values()) + 1
-                Z = (logs[n] if current is None else current * (tot - 1) + logs[n]) / tot
-                loss = _log_loss(_softmax(Z), yi)
-                if loss < best_loss - 1e-9:
-                    best, best_loss = n, loss
-            counts[best] += 1
-            tot = sum(counts.values())
-            current = sum(counts[n] * logs[n] for n in names) / tot
-        weights = {n: counts[n] / sum(counts.values()) for n in names}
-        Z = current
-        grid = np.exp(np.linspace(np.log(0.2), np.log(5.0), 41))
-        losses = [_log_loss(_softmax(Z / t), yi) for t in grid]
-        T = float(grid[int(np.argmin(losses))])
-        return weights, T, float(min(losses))
+                for n in names:
+                    Z = (sum(counts[m] * logs[m] for m in names) + logs[n]) / tot
+                    loss = _log_loss(_softmax(Z), yi)
+                    if loss < best_loss - 1e-9:
+                        best, best_loss = n, loss
+                counts[best] += 1
+        total = sum(counts.values())
+        Z = sum(counts[n] * logs[n] for n in names) / total
+        T = _best_temperature(Z, yi)
+        weights = {n: counts[n] / total / Tn[n] for n in names}
+        return weights, T, _log_loss(_softmax(Z / T), yi)
 
     def _combine(self, fitted, views, rows=None, *, weights=None, temperature=None):
         weights = self.weights_ if weights is None else weights
