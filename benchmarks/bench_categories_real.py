@@ -101,7 +101,7 @@ def main() -> int:
                     print(out.stderr[-3000:])
                     return out.returncode
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            m = lambda who, key: st.mean(r[who][key] for r in runs)  # noqa: E731
+            m = lambda who, key: st.mean(r[who][key] for r in runs)
             print(f"{name:14s} {command:10s} {m('workbench', 'accuracy'):7.3f} {m('baseline', 'accuracy'):8.3f} "
                   f"{m('workbench', 'macro_f1'):7.3f} {m('baseline', 'macro_f1'):8.3f} "
                   f"{m('workbench', 'macro_f1') - m('baseline', 'macro_f1'):+6.3f} {m('workbench', 'mean_top_prob'):7.3f} "

@@ -140,8 +140,8 @@ def test_category_model_beats_the_baseline_on_real_restaurant_sentences(real_dat
     macro-F1 of the workbench's category model >= TF-IDF + LR on the same labels."""
     import pandas as pd
 
-    from signalen_lib.validation.standalone import validate_texts
     from signalen_lib.config import load_config
+    from signalen_lib.validation.standalone import validate_texts
 
     path = real_data / "absa2016_nl_test" / "sentences.csv"
     if not path.exists():

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -80,7 +80,7 @@ class _Views:
         self.fasttext_epochs = fasttext_epochs
         self.seed = seed
 
-    def fit(self, texts: list[str]) -> "_Views":
+    def fit(self, texts: list[str]) -> _Views:
         self.word_ = _tfidf(texts, ngram_range=tuple(self.word_ngrams))
         self.char_ = _tfidf(texts, analyzer="char_wb", ngram_range=tuple(self.char_ngrams))
         X = self._ngrams(texts)
@@ -320,7 +320,7 @@ class CategoryModel:
         return _softmax(Z / temperature)
 
     # ---- API -------------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], y: Sequence, doc_topics=None) -> "CategoryModel":
+    def fit(self, texts: Sequence[str], y: Sequence, doc_topics=None) -> CategoryModel:
         with threadpool_limits(1):
             return self._fit(texts, y, doc_topics)
 
@@ -364,8 +364,8 @@ class CategoryModel:
                 schedule.append((weights, T))
         self.weights_, self.temperature_ = weights, T
         self.fitted_, pseudo, ypseudo = self._self_train(views, lab, yi, unl, learners, schedule)
-        self.n_pseudo_ = int(len(pseudo))
-        self.n_labelled_ = int(len(lab))
+        self.n_pseudo_ = len(pseudo)
+        self.n_labelled_ = len(lab)
         return self
 
     def _pick_pseudo(self, P, unl, yi):
