@@ -6,8 +6,8 @@ Writes the sentences and their labels to CSVs in a temporary folder (the data st
     signalen validate --texts TEXTS.csv --labels LABELS.csv --train-fraction 0.3 --seed 0 --json
 
 and prints the held-out macro-F1 (and accuracy, kappa) of the workbench (masking, Dutch
-preprocessing, the LDA topic model on all texts, then the label-informed category assignment
-learned from 30% of the labels) next to the TF-IDF + logistic regression baseline trained on the
+preprocessing, the LDA topic model on all texts, then the category model of
+signalen_lib.categories learned from 30% of the labels) next to the TF-IDF + logistic regression baseline trained on the
 same 30%.
 
     .venv/bin/python benchmarks/eval_validate_sib200.py [--seeds 0 1 2] [--train-fraction 0.3]
@@ -78,7 +78,7 @@ def main() -> int:
             print(f"mean  {st.mean(a for a, _ in rows):>18.3f}  {st.mean(b for _, b in rows):>17.3f}")
         print("workbench 95% CI (last seed):", wb.get("macro_f1_ci"), " baseline:", base.get("macro_f1_ci"))
         print("pipeline:", json.dumps(r["pipeline"], ensure_ascii=False))
-        print(f"chosen: C={wb['C']} topic_weight={wb['topic_weight']}; topic map only macro-F1 {r['topic_map_only']['macro_f1']:.3f}")
+        print(f"chosen views: {wb['weights']} temperature={wb['temperature']}; topic map only macro-F1 {r['topic_map_only']['macro_f1']:.3f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -34,8 +34,16 @@ def register(app: typer.Typer) -> None:
         labels: Optional[Path] = typer.Option(None, "--labels", help="CSV with signal_id,perception (default: the labels table)."),
         no_eval: bool = typer.Option(False, "--no-eval", help="Skip the held-out evaluation fit (faster)."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        texts: Optional[Path] = typer.Option(None, "--texts", help="Standalone mode: CSV with id,text; --labels then holds id,polarity (positive/negative/neutral/mixed)."),
+        train_fraction: float = typer.Option(0.3, "--train-fraction", help="Standalone mode: share of the labels to learn from; the rest is held out."),
+        seed: int = typer.Option(0, "--seed", help="Standalone mode: seed for the split and the models."),
     ) -> None:
-        """Train the perception model (KTO scores + hand labels) and write signal_perception."""
+        """Train the perception model (KTO scores + hand labels) and write signal_perception; with
+        --texts and --labels, score the workbench against TF-IDF + LR on held-out labels instead."""
+        if texts is not None:  # standalone: no store (signalen_lib.validation.standalone)
+            from signalen_lib.validation.commands import perception_standalone
+
+            return perception_standalone(texts, labels, train_fraction, seed, as_json, config)
         import pandas as pd
 
         from signalen_lib.perception.model import assign_perception

@@ -9,6 +9,26 @@ import typer
 ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
 
 
+def perception_standalone(texts: Path, labels: Optional[Path], train_fraction: float, seed: int, as_json: bool, config) -> None:
+    """``signalen perception --texts … --labels …`` (the command is registered by signalen_lib.perception.commands)."""
+    from ..config import load_config
+    from .labels import LabelError
+    from .report import to_json
+    from .standalone import run_perception_cli
+
+    try:
+        result = run_perception_cli(texts, labels, train_fraction=train_fraction, seed=seed, settings=load_config(config))
+    except LabelError as exc:
+        typer.echo(f"signalen: error: {exc}", err=True)
+        raise SystemExit(2)
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    for who in ("workbench", "baseline"):
+        r = result[who]
+        typer.echo(f"{who:10s} accuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  (n={r['n']})")
+
+
 def register(app: typer.Typer) -> None:
     labels_app = typer.Typer(help="Labelling sample and hand labels: draw a sample, import/export CSV.", no_args_is_help=True)
 
