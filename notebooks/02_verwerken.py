@@ -47,7 +47,7 @@ from signalen_lib.topics.notebook import category_table, run_topics_step
 overrides = {k: v for k, v in {"database_url": database_url, "taxonomy_file": taxonomy_file}.items() if v is not None}
 settings = load_config(config_path, **overrides)
 store = open_store(settings, restricted=False)
-print(f"mode {mode}, n_topics {n_topics or settings.n_topics}, seed {settings.seed if seed is None else seed}")
+print(f"mode {mode}, n_topics {n_topics or settings.n_topics or 'volgens de taxonomie'}, seed {settings.seed if seed is None else seed}")
 
 # %%
 step = run_topics_step(store, settings, mode=mode, n_topics=n_topics, n_topics_range=n_topics_range, seed=seed,

@@ -189,3 +189,20 @@ def test_cli_help(capsys):
 
     assert main(["topics", "fit", "--help"]) == 0
     assert "--n-topics" in capsys.readouterr().out
+
+
+def test_topic_count_follows_the_taxonomy(settings_factory, tmp_path):
+    """An organisation's own 8-category taxonomy gets 8 seeded + free topics, not the default's 66."""
+    import yaml
+
+    from signalen_lib.topics.model import topics_for
+
+    tax_file = tmp_path / "eigen.yaml"
+    tax_file.write_text(yaml.safe_dump({"categories": [
+        {"key": f"cat{i}", "name": f"Categorie {i}", "seeds": [f"woord{i}"]} for i in range(8)]}), encoding="utf-8")
+    settings = settings_factory("duckdb", taxonomy_file=str(tax_file))
+    model = TopicModel.from_settings(settings)
+    assert model.n_topics == 8 + settings.free_topics == topics_for(model.taxonomy, settings.free_topics)
+    default = TopicModel.from_settings(settings_factory("duckdb"))
+    assert default.n_topics == 58 + 8
+    assert TopicModel.from_settings(settings_factory("duckdb", n_topics=40)).n_topics == 40  # a set number wins

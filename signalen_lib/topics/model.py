@@ -69,6 +69,12 @@ def lib_versions() -> dict[str, str]:
     return out
 
 
+def topics_for(taxonomy: Taxonomy, free_topics: int = 8) -> int:
+    """The number of topics a taxonomy asks for: one seeded topic per subcategory (a category without
+    subcategories counts once), plus ``free_topics`` for what nobody foresaw."""
+    return len(taxonomy.seed_groups("subcategory")) + int(free_topics)
+
+
 class TopicModel:
     """Seeded LDA (gensim ``LdaModel``) with Dutch preprocessing and stable topic identities.
 
@@ -190,7 +196,9 @@ class TopicModel:
         settings = settings or load_config()
         if taxonomy == "settings":
             taxonomy = load_taxonomy(settings.taxonomy_path)
-        base = dict(n_topics=settings.n_topics, overig_threshold=settings.overig_threshold,
+        base = dict(n_topics=settings.n_topics or topics_for(taxonomy if isinstance(taxonomy, Taxonomy)
+                                                             else load_taxonomy(settings.taxonomy_path), settings.free_topics),
+                    overig_threshold=settings.overig_threshold,
                     max_topics=settings.max_topics_per_text, random_state=settings.seed if seed is None else seed)
         base.update(params)
         return cls(taxonomy=taxonomy, **base)
