@@ -65,6 +65,22 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
                          context_prefix_count=5, context_suffix_count=1)
 
     @staticmethod
+    def _find_supportive_word_in_context(context_list, recognizer_context_list, matching_mode: str = "substring") -> str:
+        """A context word supports a finding when a nearby lemma (without trailing punctuation) is
+        the word itself, starts with it (4+ letters: "telefoonnummer", "geboortedatum") or
+        contains it (6+ letters: "bankrekening"). presidio's default substring match lets short
+        context words fire inside unrelated words ("geb" in "gebeld" made a call date a birth date)."""
+        if not context_list or not recognizer_context_list:
+            return ""
+        lemmas = [w.lower().strip(".,:;!?()'\"") for w in context_list]
+        for ctx in recognizer_context_list:
+            c = ctx.lower()
+            for lem in lemmas:
+                if lem == c or (len(c) >= 4 and lem.startswith(c)) or (len(c) >= 6 and c in lem):
+                    return ctx
+        return ""
+
+    @staticmethod
     def _find_index_of_match_token(word, start, tokens, tokens_indices) -> int:
         i = bisect.bisect_right(tokens_indices, start) - 1
         return max(i, 0)
