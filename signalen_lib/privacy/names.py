@@ -67,7 +67,7 @@ PREDICATE_WORDS = frozenset("""
     moeder vader opa oma ouder ouders mantelzorger vrijwilliger ondernemer student scholier
     gepensioneerd werkloos ziek invalide gehandicapt rolstoelgebruiker slechtziend slechthorend doof blind
     lid fan eigenaresse zwanger alleenstaand alleenstaande weduwe weduwnaar getrouwd gescheiden
-    oud jong nieuw nieuwe hier daar nu vandaag gisteren morgen vanochtend vanmiddag vanavond
+    nieuw nieuwe hier daar nu vandaag gisteren morgen vanochtend vanmiddag vanavond
     spoed voorrang plezier liefde genoegen excuses dank vriendelijke hartelijke groet groeten
     bus fiets auto trein tram metro taxi scootmobiel rolstoel pasje brief mail telefoon
     buurt wijk straat gemeente team afdeling balie loket vriend vriendin vrienden collega collega's
@@ -244,6 +244,8 @@ class NameTagger:
                     ok = True  # "Mw. M. Blauw", "dhr Berg", "dhr. Van der Horen": a word used as a surname
                 elif t[:1].islower() and self._lower_name(t) and (is_title or (t in lx.first_lower and t not in lx.ambiguous_lower)):
                     ok = True
+                elif t[:1].islower() and address and k > j and (self._surname_like(t) or self._double_surname(words, k)):
+                    ok = True  # "dhr van den heuvel", "mw de boer-van leeuwen": interfix + listed surname
                 if ok and nl[k] and lw not in SIGNATURE_CUES:
                     ok = False  # "Geachte medewerker,\nHierbij": a new line is no name after a cue
 
@@ -378,10 +380,10 @@ class NameTagger:
             and low not in lx.common_words and low not in PREDICATE_WORDS
 
     def _surname_like(self, w: str) -> bool:
-        """A surname token after an interfix ("de vries", "van der berg"), any case."""
+        """A listed surname token, any case; after an interfix it may also be a word ("de jong")."""
         low = w.lower()
         return (w[:1].upper() + w[1:] in self.lex.interfix_surnames or low in self.lex.surname_lower) \
-            and low not in _SPACY_STOP and low not in PREDICATE_WORDS
+            and low not in _SPACY_STOP
 
     def _name_token(self, w: str) -> bool:
         return bool(w) and w[0].isalpha() and all(c.isalpha() or c in "-'" for c in w)
@@ -398,10 +400,15 @@ class NameTagger:
         while q < n and self._name_interfix(words, q):
             q += 1
         if q > k:
-            if q < n and self._name_token(words[q]) and (self._surname_like(words[q]) or (
-                    strong and not self._wordlike(words[q].lower(), evidence))):
-                return self._name_tail(words, q + 1, evidence)
-            return k
+            if q >= n or not self._name_token(words[q]):
+                return k
+            sur = words[q].lower()
+            if strong:
+                ok = self._surname_like(words[q]) or not self._wordlike(sur, evidence)
+            else:  # "met de bus naar ...": a weak cue needs a surname that is no word, or a boundary after it
+                ok = self._surname_like(words[q]) and sur not in PREDICATE_WORDS and (
+                    sur not in self.lex.common_words or q + 1 >= n or words[q + 1].lower() in _NAME_END)
+            return self._name_tail(words, q + 1, evidence) if ok else k
         listed = self._listed_lower(low)
         if not listed and (self._wordlike(low, evidence) or len(low) < 2):
             return k
@@ -422,7 +429,8 @@ class NameTagger:
             return m
         if m < n and after_first and self._name_token(words[m]):
             low = words[m].lower()
-            if self._surname_like(words[m]) and low not in self.lex.ambiguous_lower and low not in _NAME_END:
+            if (self._surname_like(words[m]) and low not in self.lex.ambiguous_lower and low not in _NAME_END
+                    and low not in PREDICATE_WORDS):
                 return m + 1
             if "-" in low and all(self._surname_like(p) or p in INTERFIX_TOKENS for p in low.split("-") if p):
                 return m + 1
@@ -478,6 +486,11 @@ class NameTagger:
                 q = k
                 while q < n and self._name_interfix(words, q):
                     q += 1
+                dbl = self._double_surname(words, q) if q < n else 0
+                if dbl:  # "k. smit-de jong"
+                    for m in range(i, dbl):
+                        forced[m] = True
+                    continue
                 if q < n and self._name_token(words[q]) and (
                         (q > k and self._surname_like(words[q]))
                         or (words[q].lower() in lx.surname_lower and words[q].lower() not in lx.common_words
@@ -487,32 +500,39 @@ class NameTagger:
                     end = self._name_tail(words, q + 1, evidence)  # a hyphenated second part
                     for m in range(q + 1, end):
                         forced[m] = True
-            elif "-" in w and w[0].islower() and w[-1] != "-":  # capitalised ones: the rules above
-                parts = [p for p in low.split("-") if p]
-                if len(parts) < 2 or not all(p.isalpha() for p in parts):
+            elif "-" in w and w[0].islower():  # capitalised ones: the rules above
+                end = self._double_surname(words, i)
+                if not end:
                     continue
-                first_ok = self._surname_like(parts[0]) and parts[0] not in lx.common_words or (
-                    parts[0].capitalize() in lx.interfix_surnames)
-                if not first_ok:
-                    continue
-                if parts[-1] in INTERFIX_TOKENS:
-                    # "boer-van leeuwen": the second surname follows in the next token(s)
-                    q = i + 1
-                    while q < n and self._name_interfix(words, q):
-                        q += 1
-                    if not (q < n and self._surname_like(words[q])):
-                        continue
-                    end = q + 1
-                else:
-                    rest = [p for p in parts[1:] if p not in INTERFIX_TOKENS]
-                    if not rest or not all(self._surname_like(p) and p not in lx.common_words for p in rest):
-                        continue
-                    end = i + 1
                 s = i
                 while s - 1 >= 0 and words[s - 1] in BRIDGE_TOKENS and words[s - 1][:1].islower():
                     s -= 1
                 for m in range(s, end):
                     forced[m] = True
+
+    def _double_surname(self, words, i: int) -> int:
+        """End (exclusive) of a hyphenated double surname at token ``i`` ("boer-van leeuwen",
+        "smit-de jong", "jansen-bakker"), or 0."""
+        w = words[i]
+        if "-" not in w or not w[0].isalpha() or w[-1] == "-":
+            return 0
+        lx = self.lex
+        parts = [p for p in w.lower().split("-") if p]
+        if len(parts) < 2 or not all(p.isalpha() for p in parts):
+            return 0
+        if not ((self._surname_like(parts[0]) and parts[0] not in lx.common_words)
+                or parts[0].capitalize() in lx.interfix_surnames):
+            return 0
+        if parts[-1] in INTERFIX_TOKENS:
+            # "boer-van leeuwen": the second surname follows in the next token(s)
+            q = i + 1
+            while q < len(words) and self._name_interfix(words, q):
+                q += 1
+            return q + 1 if q < len(words) and self._surname_like(words[q]) else 0
+        rest = [p for p in parts[1:] if p not in INTERFIX_TOKENS]
+        if not rest or not all(self._surname_like(p) and p not in lx.common_words for p in rest):
+            return 0
+        return i + 1
 
     @staticmethod
     def _name_interfix(words: Sequence[str], k: int) -> bool:

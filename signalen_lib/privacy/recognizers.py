@@ -426,6 +426,7 @@ class StreetRecognizer(EntityRecognizer):
     _SUFFIX_RE = re.compile(r"^(?:[A-Z]\d{2}|0\d|[A-D])$")  # "A01", "02", "B": apartment suffixes
     _TAIL = frozenset({"hs", "bis", "a", "b", "c", "d", "bg", "huis", "rood", "zw", "zwart", "i", "ii", "iii", "iv",
                        "boven", "beneden", "bv", "hg"})
+    _NUMBER_WORDS = frozenset({"nummer", "nr", "no", "huisnummer", "huisnr"})
     _FLOOR = re.compile(r"^\d{1,2}(?:e|de|ste)$")  # "2e etage", "1ste verdieping"
     _FRONT = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "la", "le", "du", "oude", "nieuwe", "korte", "lange", "kleine", "grote", "burgemeester", "dokter", "dr.",
                         "mr.", "prof.", "sint", "st."})
@@ -452,24 +453,32 @@ class StreetRecognizer(EntityRecognizer):
                 continue
             if len(t) == 4 and t[:2] in ("19", "20") and t.isdigit():
                 continue  # a year ("augustus 2000"), not a house number
+            # "kerkstraat nummer 12", "in de kerkstraat op nr. 12": the street ends before the number word
+            e = i
+            if words[i - 1].lower().rstrip(".") in self._NUMBER_WORDS and i >= 2:
+                e = i - 1
+                if words[e - 1] in (".", ":"):
+                    e -= 1
+                if e >= 2 and words[e - 1].lower() in ("op", "aan"):
+                    e -= 1
             start_tok = None
             score = 0.0
-            for k in range(min(self.lex.street_max_tokens, i), 0, -1):
-                name = " ".join(words[i - k:i])
+            for k in range(min(self.lex.street_max_tokens, e), 0, -1):
+                name = " ".join(words[e - k:e])
                 low = name.lower()
                 if low in self.lex.streets_lower:
                     if k == 1 and (low in self.lex.common_words or low in _MONTH_WORDS) and not name[0].isupper():
                         continue
-                    if k == 1 and low in self.lex.common_words and i - 1 >= 0 and _is_initial(words, i - 1):
+                    if k == 1 and low in self.lex.common_words and e - 1 >= 0 and _is_initial(words, e - 1):
                         continue
-                    start_tok, score = i - k, 0.8
+                    start_tok, score = e - k, 0.8
                     break
             if start_tok is None:
-                prev = words[i - 1]
+                prev = words[e - 1]
                 low = prev.lower()
                 if len(prev) > 4 and low.endswith(self._SUFFIXES) and prev[0].isalpha() and low not in self._SUFFIXES:
-                    s = i - 1
-                    while s - 1 >= 0 and (words[s - 1][:1].isupper() or words[s - 1].lower() in self._FRONT) and i - s < 5:
+                    s = e - 1
+                    while s - 1 >= 0 and (words[s - 1][:1].isupper() or words[s - 1].lower() in self._FRONT) and e - s < 5:
                         if words[s - 1][:1].islower() and not (s - 2 >= 0 and words[s - 2][:1].isupper() and not _is_initial(words, s - 2)):
                             break
                         s -= 1
