@@ -50,12 +50,15 @@ _SPACY_STOP = frozenset(_SPACY_NL_STOP)
 # role or other predicate ("ik ben blij", "ik ben teleurgesteld", "ik ben mantelzorger").
 STRONG_INTRO = (("mijn", "naam", "is"), ("naam", "is"), ("ik", "heet"), ("naam", ":"), ("genaamd",),
                 ("mijn", "naam", ":"), ("ondergetekende",), ("ondergetekende", ","))
-WEAK_INTRO = (("ik", "ben"), ("ben", "ik"), ("hier", "is"), ("dit", "is"), ("u", "spreekt", "met"),
+WEAK_INTRO = (("ik", "ben"), ("ben", "ik"), ("k", "ben"), ("'k", "ben"), ("ikke", "ben"), ("hier", "is"), ("dit", "is"), ("u", "spreekt", "met"),
               ("je", "spreekt", "met"), ("spreekt", "met"), ("groetjes", "van"), ("groeten", "van"))
 SIGN_OFF = frozenset("""groetjes groet groeten gr gr. grt grtz grtjs grz groetjes, mvg m.v.g m.v.g. vg liefs hgr
     hoogachtend bvd dank dankjewel""".split())
 GREETINGS = frozenset("""hallo hoi hey hee hi goedemorgen goedemiddag goedenavond goedendag goeiemorgen goeiemiddag
     goeiedag dag ja jaa ok oke oké , . ! : - ja,""".split())
+# relatives and neighbours: a following interfix + listed surname is a name ("zoon van der linden")
+RELATION_CUES = frozenset("""zoon dochter vader moeder echtgenoot echtgenote partner buurman buurvrouw
+    broer zus oom tante opa oma schoonmoeder schoonvader kleinzoon kleindochter neef nicht familie fam""".split())
 # boundaries after a weakly cued unlisted name: "ik ben priya, ...", "ik ben kees en ..."
 _NAME_END = frozenset(""", . ! ? ; : - ( ) / en & uit van hier ik wij we die hoor dus maar""".split())
 # words that follow "ik ben" / "met" / a sign-off and are no names (beyond the common-word lists)
@@ -412,12 +415,12 @@ class NameTagger:
         listed = self._listed_lower(low)
         if not listed and (self._wordlike(low, evidence) or len(low) < 2):
             return k
-        end = self._name_tail(words, k + 1, evidence, after_first=low in self.lex.first_lower)
+        end = self._name_tail(words, k + 1, evidence, after_first=low in self.lex.first_lower, strong=strong)
         if not listed and not strong and end == k + 1 and k + 1 < n and words[k + 1].lower() not in _NAME_END:
             return k  # weak cue, unlisted word, no boundary: "ik ben huisarts geweest"
         return end
 
-    def _name_tail(self, words, m: int, evidence, after_first: bool = True) -> int:
+    def _name_tail(self, words, m: int, evidence, after_first: bool = True, strong: bool = False) -> int:
         """Extend a name over a surname: "kees bos", "henk van der berg", "priya de boer-van leeuwen"."""
         n = len(words)
         q = m
@@ -434,6 +437,8 @@ class NameTagger:
                 return m + 1
             if "-" in low and all(self._surname_like(p) or p in INTERFIX_TOKENS for p in low.split("-") if p):
                 return m + 1
+            if strong and not self._wordlike(low, evidence) and low not in _NAME_END and len(low) > 2:
+                return m + 1  # "mijn naam is olga petrova"
         return m
 
     def _cued_names(self, words, nl, forced, evidence) -> None:
@@ -451,6 +456,7 @@ class NameTagger:
                     if tuple(lows[i:i + len(seq)]) == seq:
                         weak, cue_end = True, i + len(seq)
                         break
+            relation = False
             if not (strong or weak):
                 low = lows[i].rstrip(",")
                 if low in SIGN_OFF or (low == "groet" and i > 0):
@@ -458,10 +464,28 @@ class NameTagger:
                 elif low == "met" and all(x in GREETINGS for x in lows[max(0, i - 3):i]) and (
                         i == 0 or nl[i] or lows[i - 1] in GREETINGS):
                     weak, cue_end = True, i + 1  # "met jansen", "goedemorgen, met kees van der berg"
+                elif low in RELATION_CUES:
+                    relation, cue_end = True, i + 1
+                elif (i + 1 < n and lows[i + 1] == "hier" and (i == 0 or nl[i] or lows[i - 1] in GREETINGS)
+                      and (i + 2 >= n or lows[i + 2] in (",", "en", "met", "-", ":", "!"))):
+                    end = self._name_run(words, i, False, evidence)  # "joke hier, ik bel namens ..."
+                    if end == i + 1:
+                        forced[i] = True
+                    continue
+            if relation:
+                k = cue_end
+                q = k
+                while q < n and words[q] in BRIDGE_TOKENS and words[q][:1].islower():
+                    q += 1
+                if q > k and q < n and words[q][:1].islower() and self._surname_like(words[q]) \
+                        and lows[q] not in PREDICATE_WORDS and lows[q] not in self.lex.common_words:
+                    for m in range(k, q + 1):
+                        forced[m] = True
+                continue
             if not (strong or weak):
                 continue
             k = cue_end
-            while k < n and words[k] in (",", ":", "-", "="):
+            while k < n and words[k] in (",", ":", "-", "=", "."):
                 k += 1
             if k >= n or (nl[k] and lows[i] not in SIGN_OFF and lows[i].rstrip(",") not in SIGN_OFF):
                 continue

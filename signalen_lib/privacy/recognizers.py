@@ -93,7 +93,7 @@ class BsnRecognizer(_Validated):
     def __init__(self):
         super().__init__("BSN", [
             Pattern("bsn_9", r"(?<![\w.,-])\d{9}(?!\w|[.,-]\d)", 0.4),
-            Pattern("bsn_dots", r"(?<![\w.])\d{4}\.\d{2}\.\d{3}(?!\w|[.,-]\d)", 0.4),
+            Pattern("bsn_dots", r"(?<![\w.])\d{4}([. ])\d{2}\1\d{3}(?!\w|[.,-]\d)", 0.4),
             Pattern("bsn_spaces", r"(?<![\w.])\d{3} \d{3} \d{3}(?![\w]| \d)", 0.3),
             # "123.456.782", "123-456-782"
             Pattern("bsn_groups3", r"(?<![\w.,-])\d{3}([.-])\d{3}\1\d{3}(?!\w|[.,-]\d)", 0.3),
@@ -139,7 +139,7 @@ class PhoneRecognizer(_Validated):
             Pattern("nl_intl", r"(?<![\w+])\(?(?:\+[ \t]?|00[ \t]?)31\)?" + sep + r"(?:\(0\)" + sep + r"|0" + sep
                     + r")?[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.7),
             # national: 0 + 9 digits ("06-12345678", "010 123 45 67", "(010) 1234567", "010 - 4123456")
-            Pattern("nl_nat", r"(?<![\w])\(?0[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.6),
+            Pattern("nl_nat", r"(?<![\w])\(?0" + sep + r"[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.6),
         ], ["telefoon", "tel", "telefoonnummer", "mobiel", "nummer", "bellen", "terugbellen", "gsm", "06", "telnr",
             "bereikbaar", "whatsapp", "app"])
 
@@ -157,8 +157,9 @@ class PhoneRecognizer(_Validated):
 
 # e-mail addresses written out in words: "jan punt jansen apenstaartje gmail punt com",
 # "kees at hotmail dot com", "piet(at)ziggo.nl", "info [at] xs4all [punt] nl"
-_AT_WORD = (r"(?:[ \t]*(?:@|\((?:at|a|@)\)|\[(?:at|a|@)\]|\{at\})[ \t]*"
-            r"|[ \t]+(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at|a-teken)[ \t]+)")
+_AT_WORDS = r"(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at|a-teken)"
+_AT_WORD = (r"(?:[ \t]*(?:@|\((?:at|a|@)\)|\[(?:at|a|@)\]|\{at\}|[(\[][ \t]?" + _AT_WORDS + r"[ \t]?[)\]])[ \t]*"
+            r"|[ \t]+" + _AT_WORDS + r"[ \t]+)")
 _DOT_WORD = r"(?:[ \t]*\.[ \t]*|[ \t]*[(\[](?:punt|dot)[)\]][ \t]*|[ \t]+(?:punt|dot|pnt)[ \t]+)"
 _MAIL_TLD = r"(?:com|nl|be|de|net|org|eu|info|nu|fr|biz|io|me|co[ \t]*\.[ \t]*uk|uk|online|email)"
 _MAIL_PART = r"[\w+-]+"
@@ -336,7 +337,8 @@ _DAY_WORDS = (["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zest
 # day: "3", "03", "3e", "3de", "drie", "derde", "vijfentwintigste"; written-out days longest first
 _DAY = r"(?:(?:0?[1-9]|[12]\d|3[01])(?:e|de|ste)?|(?:" + "|".join(sorted(set(_DAY_WORDS), key=len, reverse=True)) + r")(?:de|ste)?)"
 # year: "1979", "'79", "79", "negentienvijfentachtig", "negentienhonderdachtenzeventig", "tweeduizendtwee"
-_YEAR = r"(?:19\d{2}|20[0-2]\d|['’`]\d{2}|\d{2}|(?:negentien|tweeduizend|twintig)[a-zë]{0,30})"
+_YEAR = (r"(?:19\d{2}|20[0-2]\d|['’`]\d{2}|\d{2}|(?:negentien|tweeduizend|twintig)[a-zë]{0,30}"
+         r"(?:[ \t]+(?:honderd[ \t]*)?[a-zë]{0,20}(?:tig|tien|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen))?)")
 _DATE_NUM = r"(?:0?[1-9]|[12]\d|3[01])[ \t]?[-/.][ \t]?(?:0?[1-9]|1[0-2])[ \t]?[-/.][ \t]?(?:19\d{2}|20[0-2]\d|['’]?\d{2})"
 _DATE_TEXT = _DAY + r"[ \t]+(?:" + MONTHS + r")\.?,?[ \t]+(?:in[ \t]+)?" + _YEAR
 
