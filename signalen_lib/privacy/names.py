@@ -56,6 +56,8 @@ SIGN_OFF = frozenset("""groetjes groet groeten gr gr. grt grtz grtjs grz groetje
     hoogachtend bvd dank dankjewel""".split())
 GREETINGS = frozenset("""hallo hoi hey hee hi goedemorgen goedemiddag goedenavond goedendag goeiemorgen goeiemiddag
     goeiedag dag ja jaa ok oke oké , . ! : - ja,""".split())
+_GEO_PARTS = frozenset("""noord zuid oost west noorden zuiden oosten westen midden centraal groot klein oud nieuw
+    sint boven beneden neder opper""".split())
 # relatives and neighbours: a following interfix + listed surname is a name ("zoon van der linden")
 RELATION_CUES = frozenset("""zoon dochter vader moeder echtgenoot echtgenote partner buurman buurvrouw
     broer zus oom tante opa oma schoonmoeder schoonvader kleinzoon kleindochter neef nicht familie fam""".split())
@@ -463,7 +465,13 @@ class NameTagger:
                     weak, cue_end = True, i + 1
                 elif low == "met" and all(x in GREETINGS for x in lows[max(0, i - 3):i]) and (
                         i == 0 or nl[i] or lows[i - 1] in GREETINGS):
-                    weak, cue_end = True, i + 1  # "met jansen", "goedemorgen, met kees van der berg"
+                    # "met jansen, ...", "goedemorgen, met kees van der berg": an unlisted word only
+                    # before a comma or at the end ("Met boda-boda (een motortaxi)" is no greeting)
+                    k = i + 1
+                    if k < n and not self._listed_lower(lows[k]) and lows[k] not in BRIDGE_TOKENS and not (
+                            k + 1 >= n or words[k + 1] in (",", ";", ":")):
+                        continue
+                    weak, cue_end = True, i + 1
                 elif low in RELATION_CUES:
                     relation, cue_end = True, i + 1
                 elif (i + 1 < n and lows[i + 1] == "hier" and (i == 0 or nl[i] or lows[i - 1] in GREETINGS)
@@ -556,6 +564,8 @@ class NameTagger:
         rest = [p for p in parts[1:] if p not in INTERFIX_TOKENS]
         if not rest or not all(self._surname_like(p) and p not in lx.common_words for p in rest):
             return 0
+        if any(p in _GEO_PARTS for p in parts) or "-".join(p.capitalize() for p in parts) in lx.places:
+            return 0  # "midden-oosten", "noord-brabant"
         return i + 1
 
     @staticmethod
