@@ -56,7 +56,7 @@ SIGN_OFF = frozenset("""groetjes groet groeten gr gr. grt grtz grtjs grz groetje
     hoogachtend bvd dank dankjewel""".split())
 GREETINGS = frozenset("""hallo hoi hey hee hi goedemorgen goedemiddag goedenavond goedendag goeiemorgen goeiemiddag
     goeiedag dag ja jaa ok oke oké , . ! : - ja,""".split())
-_GEO_PARTS = frozenset("""noord zuid oost west noorden zuiden oosten westen midden centraal groot klein oud nieuw
+_GEO_PARTS = frozenset("""noord zuid oost west noorden zuiden oosten westen midden centraal
     sint boven beneden neder opper""".split())
 # relatives and neighbours: a following interfix + listed surname is a name ("zoon van der linden")
 RELATION_CUES = frozenset("""zoon dochter vader moeder echtgenoot echtgenote partner buurman buurvrouw
