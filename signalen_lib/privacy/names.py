@@ -61,6 +61,9 @@ _GEO_PARTS = frozenset("""noord zuid oost west noorden zuiden oosten westen midd
 # relatives and neighbours: a following interfix + listed surname is a name ("zoon van der linden")
 RELATION_CUES = frozenset("""zoon dochter vader moeder echtgenoot echtgenote partner buurman buurvrouw
     broer zus oom tante opa oma schoonmoeder schoonvader kleinzoon kleindochter neef nicht familie fam""".split())
+# first tokens of every cue (a quick filter)
+_CUE_START = frozenset({seq[0] for seq in STRONG_INTRO + WEAK_INTRO} | SIGN_OFF | {w + "," for w in SIGN_OFF}
+                       | {"groet", "met"} | RELATION_CUES)
 # boundaries after a weakly cued unlisted name: "ik ben priya, ...", "ik ben kees en ..."
 _NAME_END = frozenset(""", . ! ? ; : - ( ) / en & uit van hier ik wij we die hoor dus maar""".split())
 # words that follow "ik ben" / "met" / a sign-off and are no names (beyond the common-word lists)
@@ -446,7 +449,10 @@ class NameTagger:
     def _cued_names(self, words, nl, forced, evidence) -> None:
         n = len(words)
         lows = [w.lower() for w in words]
-        for i in range(n):
+        starts = [i for i, w in enumerate(lows) if w in _CUE_START or w == "hier"]
+        if not starts:
+            return  # the common case
+        for i in sorted({i - 1 if lows[i] == "hier" and i > 0 else i for i in starts}):
             strong = weak = False
             cue_end = i
             for seq in STRONG_INTRO:
@@ -508,7 +514,8 @@ class NameTagger:
         hyphenated double surnames "de boer-van leeuwen", "jansen-de vries", "bakker-jansen"."""
         n = len(words)
         lx = self.lex
-        for i, w in enumerate(words):
+        for i in [i for i, w in enumerate(words) if "." in w or "-" in w]:
+            w = words[i]
             low = w.lower()
             if w[:1].islower() and _LOWER_INITIALS.match(w) and low not in _ABBREVIATIONS and (
                     i == 0 or words[i - 1].lower() not in _ABBREVIATIONS):

@@ -8,6 +8,8 @@ words ("bsn", "geboren", "kenteken") would never raise a score.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 
 import spacy
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -56,6 +58,16 @@ class DutchBlankNlpEngine(SpacyNlpEngine):
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _context_regex(words: tuple) -> "re.Pattern":
+    """One regex per recognizer's context words: whole word, word start (4+ letters), inside (6+)."""
+    ws = sorted({w.lower() for w in words}, key=len, reverse=True)
+    exact = "|".join(re.escape(w) for w in ws)
+    prefix = "|".join(re.escape(w) for w in ws if len(w) >= 4) or "(?!)"
+    inner = "|".join(re.escape(w) for w in ws if len(w) >= 6) or "(?!)"
+    return re.compile(rf"^(?:{exact})$|^(?:{prefix})|(?:{inner})")
+
+
 class DutchContextEnhancer(LemmaContextAwareEnhancer):
     """presidio's lemma-based context enhancer (5 words before a finding; +0.35 when a context
     word is among their lemmas), with an O(log n) token lookup instead of a scan over the Doc."""
@@ -72,12 +84,11 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
         context words fire inside unrelated words ("geb" in "gebeld" made a call date a birth date)."""
         if not context_list or not recognizer_context_list:
             return ""
-        lemmas = [w.lower().strip(".,:;!?()'\"") for w in context_list]
-        for ctx in recognizer_context_list:
-            c = ctx.lower()
-            for lem in lemmas:
-                if lem == c or (len(c) >= 4 and lem.startswith(c)) or (len(c) >= 6 and c in lem):
-                    return ctx
+        rx = _context_regex(tuple(recognizer_context_list))
+        for w in context_list:
+            m = rx.search(w.lower().strip(".,:;!?()'\""))
+            if m:
+                return m.group(0)
         return ""
 
     @staticmethod

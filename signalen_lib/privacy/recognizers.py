@@ -57,6 +57,13 @@ def iban_valid(value: str) -> bool:
     return int(num) % 97 == 1
 
 
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def digit_count(text: str) -> int:
+    return len(text) - len(text.translate(_DIGITS))
+
+
 class _Result(RecognizerResult):
     """A RecognizerResult that presidio's context enhancer can deep-copy cheaply (it copies every
     result before adjusting scores; a generic deepcopy of the explanation dominated the cost)."""
@@ -79,6 +86,10 @@ class _Validated(PatternRecognizer):
     enhancement works on them unchanged. Our patterns are linear (no nested quantifiers)."""
 
     FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    # pattern name -> a cheap regex the text must contain for that pattern to be tried
+    PRECHECK: dict = {}
+    # fewest digits a match can have: texts with fewer are skipped (counted at C speed)
+    MIN_DIGITS = 0
 
     def __init__(self, entity: str, patterns: list[Pattern], context: list[str], name: str | None = None):
         super().__init__(supported_entity=entity, name=name or f"Nl{entity.title()}Recognizer", supported_language=LANG,
@@ -86,10 +97,15 @@ class _Validated(PatternRecognizer):
         self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: NlpArtifacts = None, regex_flags=None):
+        if self.MIN_DIGITS and digit_count(text) < self.MIN_DIGITS:
+            return []
         results = []
         entity = self.supported_entities[0]
         meta_name, meta_id = RecognizerResult.RECOGNIZER_NAME_KEY, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         for pat, cre in self._compiled:
+            pre = self.PRECHECK.get(pat.name)
+            if pre is not None and not pre.search(text):
+                continue
             for m in cre.finditer(text):
                 s, e = m.span()
                 if s == e:
@@ -104,6 +120,8 @@ class _Validated(PatternRecognizer):
 
 
 class BsnRecognizer(_Validated):
+    MIN_DIGITS = 8
+
     def __init__(self):
         super().__init__("BSN", [
             Pattern("bsn_9", r"(?<![\w.,-])\d{9}(?!\w|[.,-]\d)", 0.4),
@@ -145,6 +163,7 @@ class PhoneRecognizer(_Validated):
     0 + 9 digits and stay visible."""
 
     SERVICE_NUMBERS = {"14010", "112", "0900", "0800"}
+    MIN_DIGITS = 9
 
     def __init__(self):
         sep = r"(?:[ \t]{0,2}[-./][ \t]{0,2}|[ \t]{1,2})?"
@@ -180,6 +199,9 @@ _MAIL_PART = r"[\w+-]+"
 
 
 class EmailRecognizer(_Validated):
+    PRECHECK = {"email": re.compile("@"),
+                "email_words": re.compile(r"@|\bat\b|apen?staart|aapje|a-teken|[(\[{] ?(?:at|a)\b", re.IGNORECASE)}
+
     def __init__(self):
         super().__init__("EMAIL", [
             Pattern("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 0.5),
@@ -207,7 +229,11 @@ class IbanRecognizer(_Validated):
             Pattern("iban_spaced", r"(?<![\w-])[A-Za-z]{2}[ -]?\d{2}(?:[ -]?[A-Za-z0-9]{3,4}){2,8}(?:[ -]?[A-Za-z0-9]{1,3})?(?!\w)", 0.4),
         ], ["iban", "rekeningnummer", "rekening", "bankrekening", "rekeningnr"])
 
+    MIN_DIGITS = 8
+
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        if digit_count(text) < self.MIN_DIGITS:
+            return []
         results = []
         meta_name, meta_id = RecognizerResult.RECOGNIZER_NAME_KEY, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         for pat, cre in self._compiled:
@@ -231,6 +257,8 @@ _PC_NOT = {"de", "en", "in", "op", "te", "is", "al", "of", "om", "na", "nu", "zo
 
 
 class PostcodeRecognizer(_Validated):
+    MIN_DIGITS = 4
+
     def __init__(self):
         super().__init__("POSTCODE", [
             # upper case: "3011 AB", "3011AB", optionally followed by a house number
@@ -362,6 +390,8 @@ class DateOfBirthRecognizer(_Validated):
     digits or words ("3 april '79", "twaalf maart negentienvijfentachtig"); only those with a birth
     context word ("geboren", "geb.", "geboortedatum") pass the threshold: the base score is low
     and presidio's context enhancement lifts it. "ik ben van <date>" is a birth date by itself."""
+
+    PRECHECK = {"date_text": re.compile(r"\b(?:" + MONTHS + ")", re.IGNORECASE)}
 
     def __init__(self):
         super().__init__("GEBOORTEDATUM", [
