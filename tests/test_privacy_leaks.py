@@ -73,6 +73,16 @@ def test_ordinary_lines_after_cues_stay(masker, text):
     assert masker.mask(text).text == text
 
 
+def test_second_name_and_closing_name():
+    m = get_masker()
+    out = m.mask("groetjes ilse en mark").text
+    assert "ilse" not in out and "mark" not in out and out.startswith("groetjes <PERSOON> en"), out
+    out = m.mask("fijne dag nog, jeroen").text
+    assert out == "fijne dag nog, <PERSOON>", out
+    assert m.mask("fijne dag nog, allemaal").text == "fijne dag nog, allemaal"
+    assert m.mask("groetjes ilse en de rest van de straat").text.endswith(" en de rest van de straat")
+
+
 # ---- names: lower-case initials and particles, double surnames, phone greeting ------------------
 
 @pytest.mark.parametrize("text, secret, keep", [
@@ -87,6 +97,8 @@ def test_ordinary_lines_after_cues_stay(masker, text):
     ("goedemorgen met pieters ik heb een vraag", "pieters", ["goedemorgen met", "ik heb een vraag"]),
     ("u spreekt met verhoeven over mijn uitkering", "verhoeven", ["u spreekt met", "over mijn uitkering"]),
     ("zoon van der linden komt langs", "van der linden", ["zoon", "komt langs"]),
+    ("l. de haan-bos kwam het pakket brengen", "haan-bos", ["kwam het pakket brengen"]),
+    ("juffrouw el khatib van de school belde", "khatib", ["juffrouw", "van de school belde"]),
 ])
 def test_lower_case_names(masker, text, secret, keep):
     check(masker, text, secret, keep, "<PERSOON>")

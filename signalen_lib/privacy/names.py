@@ -252,7 +252,10 @@ class NameTagger:
                     ok = True  # "Mw. M. Blauw", "dhr Berg", "dhr. Van der Horen": a word used as a surname
                 elif t[:1].islower() and self._lower_name(t) and (is_title or (t in lx.first_lower and t not in lx.ambiguous_lower)):
                     ok = True
-                elif t[:1].islower() and address and k > j and (self._surname_like(t) or self._double_surname(words, k)):
+                elif t[:1].islower() and address and k > j and (
+                        self._surname_like(t) or self._double_surname(words, k, relaxed=True)
+                        or (words[k - 1].lower() in ("el", "al", "ben", "bin", "abu", "ait", "ould")
+                            and not self._wordlike(t.lower(), evidence))):
                     ok = True  # "dhr van den heuvel", "mw de boer-van leeuwen": interfix + listed surname
                 if ok and nl[k] and lw not in SIGNATURE_CUES:
                     ok = False  # "Geachte medewerker,\nHierbij": a new line is no name after a cue
@@ -449,6 +452,13 @@ class NameTagger:
     def _cued_names(self, words, nl, forced, evidence) -> None:
         n = len(words)
         lows = [w.lower() for w in words]
+        # a listed first name closing the text after a comma: "fijne dag nog, jeroen"
+        last = n - 1
+        while last > 0 and words[last] in (".", "!", "?"):
+            last -= 1
+        if last >= 2 and words[last - 1] == "," and words[last][:1].islower() and self._listed_lower(lows[last]) \
+                and lows[last] in self.lex.first_lower:
+            forced[last] = True
         starts = [i for i, w in enumerate(lows) if w in _CUE_START or w == "hier"]
         if not starts:
             return  # the common case
@@ -508,6 +518,10 @@ class NameTagger:
             end = self._name_run(words, k, strong, evidence)
             for m in range(k, end):
                 forced[m] = True
+            # "groetjes ilse en mark": a second listed first name joined by "en" / "&"
+            if end > k and end + 1 < n and lows[end] in ("en", "&") and self._listed_lower(lows[end + 1]) \
+                    and lows[end + 1] in self.lex.first_lower:
+                forced[end + 1] = True
 
     def _lower_initials_and_double_surnames(self, words, forced, evidence) -> None:
         """"m. van der berg", "p.j. jansen" (lower-case initials before a listed surname) and
@@ -525,7 +539,7 @@ class NameTagger:
                 q = k
                 while q < n and self._name_interfix(words, q):
                     q += 1
-                dbl = self._double_surname(words, q) if q < n else 0
+                dbl = self._double_surname(words, q, relaxed=q > k) if q < n else 0
                 if dbl:  # "k. smit-de jong"
                     for m in range(i, dbl):
                         forced[m] = True
@@ -549,9 +563,10 @@ class NameTagger:
                 for m in range(s, end):
                     forced[m] = True
 
-    def _double_surname(self, words, i: int) -> int:
+    def _double_surname(self, words, i: int, relaxed: bool = False) -> int:
         """End (exclusive) of a hyphenated double surname at token ``i`` ("boer-van leeuwen",
-        "smit-de jong", "jansen-bakker"), or 0."""
+        "smit-de jong", "jansen-bakker"), or 0. ``relaxed`` (after a title, initial or interfix):
+        the second part may also be a word ("de haan-bos")."""
         w = words[i]
         if "-" not in w or not w[0].isalpha() or w[-1] == "-":
             return 0
@@ -569,7 +584,7 @@ class NameTagger:
                 q += 1
             return q + 1 if q < len(words) and self._surname_like(words[q]) else 0
         rest = [p for p in parts[1:] if p not in INTERFIX_TOKENS]
-        if not rest or not all(self._surname_like(p) and p not in lx.common_words for p in rest):
+        if not rest or not all(self._surname_like(p) and (relaxed or p not in lx.common_words) for p in rest):
             return 0
         if any(p in _GEO_PARTS for p in parts) or "-".join(p.capitalize() for p in parts) in lx.places:
             return 0  # "midden-oosten", "noord-brabant"
