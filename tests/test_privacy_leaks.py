@@ -192,6 +192,7 @@ def test_bare_street_words_and_counts_stay(masker):
     ("geboren op twaalf maart negentienvijfentachtig in delft", "twaalf maart negentienvijfentachtig"),
     ("geboren 3-4-1979 in delft", "3-4-1979"),
     ("geb. 12-3-'85 in delft", "12-3-'85"),
+    ("tel. 010-8077600 / geb.dat. 9-10-1951 in delft", "9-10-1951"),
     ("ik ben van 7 juli '55 in delft", "7 juli '55"),
     ("geboren op 5 augustus negentien vierenzestig in delft", "5 augustus negentien vierenzestig"),
     ("geboren {} in delft".format("eenentwintig mei negentienhonderdzeventig"), "eenentwintig mei negentienhonderdzeventig"),

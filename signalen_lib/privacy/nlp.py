@@ -61,7 +61,7 @@ class DutchBlankNlpEngine(SpacyNlpEngine):
 @functools.lru_cache(maxsize=64)
 def _context_regex(words: tuple) -> "re.Pattern":
     """One regex per recognizer's context words: whole word, word start (4+ letters), inside (6+)."""
-    ws = sorted({w.lower() for w in words}, key=len, reverse=True)
+    ws = sorted({w.lower().replace(".", "") for w in words}, key=len, reverse=True)
     exact = "|".join(re.escape(w) for w in ws)
     prefix = "|".join(re.escape(w) for w in ws if len(w) >= 4) or "(?!)"
     inner = "|".join(re.escape(w) for w in ws if len(w) >= 6) or "(?!)"
@@ -86,7 +86,7 @@ class DutchContextEnhancer(LemmaContextAwareEnhancer):
             return ""
         rx = _context_regex(tuple(recognizer_context_list))
         for w in context_list:
-            m = rx.search(w.lower().strip(".,:;!?()'\""))
+            m = rx.search(w.lower().strip(".,:;!?()'\"").replace(".", ""))  # "geb.dat." -> "gebdat"
             if m:
                 return m.group(0)
         return ""
