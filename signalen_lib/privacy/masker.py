@@ -31,8 +31,8 @@ PLACEHOLDERS = {t: f"<{t}>" for t in ALL_TYPES}
 SCORE_THRESHOLD = 0.4
 # every structured identifier needs a digit, "@", an "at" word (an e-mail address written out)
 # or a year in words (a birth date written out): the gate for the pattern recognizers
-_DIGIT_OR_AT = re.compile(r"[0-9@]|\bat\b|apen?staart|\baapje\b|a-teken|[(\[{]at[)\]}]|negentien|tweeduizend|twintig",
-                          re.IGNORECASE)
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
+_WORD_GATE = re.compile(r"\bat\b|apen?staart|\baapje\b|a-teken|[(\[{]at[)\]}]|negentien|tweeduizend|twintig", re.IGNORECASE)
 _TOKEN_TYPES = ("PERSOON", "LOCATIE", "ORGANISATIE")
 # words and punctuation, close to spaCy's tokens, for the batch casing evidence
 _EVIDENCE_SPLIT = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -189,7 +189,7 @@ class Masker:
     # ---- analysis ------------------------------------------------------------------
     def _analyze_doc(self, text: str, doc, via_engine: bool = False) -> list[Finding]:
         # skip the pattern recognizers for texts without a digit, "@" or the like (_DIGIT_OR_AT)
-        with_patterns = bool(_DIGIT_OR_AT.search(text))
+        with_patterns = bool(_DIGIT_OR_AT.search(text) or _WORD_GATE.search(text))
         if via_engine:
             # presidio's AnalyzerEngine.analyze: the reference path (tests compare the fast path with it)
             artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)

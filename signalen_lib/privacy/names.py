@@ -64,6 +64,12 @@ RELATION_CUES = frozenset("""zoon dochter vader moeder echtgenoot echtgenote par
 # first tokens of every cue (a quick filter)
 _CUE_START = frozenset({seq[0] for seq in STRONG_INTRO + WEAK_INTRO} | SIGN_OFF | {w + "," for w in SIGN_OFF}
                        | {"groet", "met"} | RELATION_CUES)
+_STRONG_BY_FIRST: dict = {}
+_WEAK_BY_FIRST: dict = {}
+for _seq in STRONG_INTRO:
+    _STRONG_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+for _seq in WEAK_INTRO:
+    _WEAK_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 # boundaries after a weakly cued unlisted name: "ik ben priya, ...", "ik ben kees en ..."
 _NAME_END = frozenset(""", . ! ? ; : - ( ) / en & uit van hier ik wij we die hoor dus maar""".split())
 # words that follow "ik ben" / "met" / a sign-off and are no names (beyond the common-word lists)
@@ -462,15 +468,16 @@ class NameTagger:
         starts = [i for i, w in enumerate(lows) if w in _CUE_START or w == "hier"]
         if not starts:
             return  # the common case
-        for i in sorted({i - 1 if lows[i] == "hier" and i > 0 else i for i in starts}):
+        cand = set(starts) | {i - 1 for i in starts if lows[i] == "hier" and i > 0}
+        for i in sorted(cand):
             strong = weak = False
             cue_end = i
-            for seq in STRONG_INTRO:
+            for seq in _STRONG_BY_FIRST.get(lows[i], ()):
                 if tuple(lows[i:i + len(seq)]) == seq:
                     strong, cue_end = True, i + len(seq)
                     break
             if not strong:
-                for seq in WEAK_INTRO:
+                for seq in _WEAK_BY_FIRST.get(lows[i], ()):
                     if tuple(lows[i:i + len(seq)]) == seq:
                         weak, cue_end = True, i + len(seq)
                         break

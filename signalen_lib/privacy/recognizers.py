@@ -86,7 +86,7 @@ class _Validated(PatternRecognizer):
     enhancement works on them unchanged. Our patterns are linear (no nested quantifiers)."""
 
     FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE
-    # pattern name -> a cheap regex the text must contain for that pattern to be tried
+    # pattern name -> a cheap test (a function of the text) for that pattern to be tried
     PRECHECK: dict = {}
     # fewest digits a match can have: texts with fewer are skipped (counted at C speed)
     MIN_DIGITS = 0
@@ -104,7 +104,7 @@ class _Validated(PatternRecognizer):
         meta_name, meta_id = RecognizerResult.RECOGNIZER_NAME_KEY, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         for pat, cre in self._compiled:
             pre = self.PRECHECK.get(pat.name)
-            if pre is not None and not pre.search(text):
+            if pre is not None and not pre(text):
                 continue
             for m in cre.finditer(text):
                 s, e = m.span()
@@ -196,11 +196,12 @@ _AT_WORD = (r"(?:[ \t]*(?:@|\((?:at|a|@)\)|\[(?:at|a|@)\]|\{at\}|[(\[][ \t]?" + 
 _DOT_WORD = r"(?:[ \t]*\.[ \t]*|[ \t]*[(\[](?:punt|dot)[)\]][ \t]*|[ \t]+(?:punt|dot|pnt)[ \t]+)"
 _MAIL_TLD = r"(?:com|nl|be|de|net|org|eu|info|nu|fr|biz|io|me|co[ \t]*\.[ \t]*uk|uk|online|email)"
 _MAIL_PART = r"[\w+-]+"
+_AT_HINT = re.compile(r"(?i:\bat\b|apen?staart|aapje|a-teken|[(\[{] ?at\b|[(\[{]a[)\]])")
 
 
 class EmailRecognizer(_Validated):
-    PRECHECK = {"email": re.compile("@"),
-                "email_words": re.compile(r"@|\bat\b|apen?staart|aapje|a-teken|[(\[{] ?(?:at|a)\b", re.IGNORECASE)}
+    PRECHECK = {"email": lambda t: "@" in t,
+                "email_words": lambda t: "@" in t or bool(_AT_HINT.search(t))}
 
     def __init__(self):
         super().__init__("EMAIL", [
@@ -391,7 +392,9 @@ class DateOfBirthRecognizer(_Validated):
     context word ("geboren", "geb.", "geboortedatum") pass the threshold: the base score is low
     and presidio's context enhancement lifts it. "ik ben van <date>" is a birth date by itself."""
 
-    PRECHECK = {"date_text": re.compile(r"\b(?:" + MONTHS + ")", re.IGNORECASE)}
+    PRECHECK = {"date_text": re.compile(r"(?i:jan|feb|m[ar]|apr|mei|jun|jul|aug|sep|okt|nov|dec)").search,
+                "date_num": re.compile(r"\d[ \t]?[-/.][ \t]?\d").search,
+                "ben_van": lambda t: "ben van" in t or "Ben van" in t or "BEN VAN" in t}
 
     def __init__(self):
         super().__init__("GEBOORTEDATUM", [
