@@ -10,6 +10,10 @@ personal data), or with ``--synthetic DIR`` the texts of a `signalen demo-data` 
 ~200 characters. DEDUCE builds its lookup cache once into ``<cache_dir>/deduce`` (never inside
 site-packages); the first run therefore shows DEDUCE's full build time, later runs its cache load.
 With ``--conll`` it also runs the CoNLL evaluation (per_recall, o_masked, per-type P/R/F1).
+
+Long texts (issue 19): masking time of one text of 1k, 10k, 100k and 1M characters (the same
+template sentences joined into one text; ``--long-sizes``, ``--no-long`` to skip). Long texts are
+masked in overlapping windows, so the time should grow linearly with the length.
 """
 from __future__ import annotations
 
@@ -123,6 +127,22 @@ def bench_ours(texts: list[str]) -> dict:
             "findings": sum(len(f) for f in findings), "masker": masker}
 
 
+def bench_long(masker, sizes: list[int]) -> list[dict]:
+    """Masking time of one long text per size (characters)."""
+    base = " ".join(make_texts(max(1, max(sizes) // 200 + 10), seed=11))
+    while len(base) < max(sizes):
+        base = base + " " + base
+    out = []
+    for size in sizes:
+        text = base[:size]
+        t0, c0 = time.perf_counter(), time.process_time()
+        res = masker.mask(text)
+        sec, cpu = time.perf_counter() - t0, time.process_time() - c0
+        out.append({"chars": size, "seconds": round(sec, 2), "cpu_seconds": round(cpu, 2),
+                    "findings": len(res.findings), "chars_per_second": round(size / sec)})
+    return out
+
+
 def bench_deduce(texts: list[str], cache_dir: Path) -> dict:
     import deduce
 
@@ -148,6 +168,8 @@ def main() -> None:
     ap.add_argument("--no-deduce", action="store_true")
     ap.add_argument("--synthetic", type=Path, help="use texts of a demo-data corpus")
     ap.add_argument("--conll", type=Path, help="also run the CoNLL evaluation on this file")
+    ap.add_argument("--long-sizes", default="1000,10000,100000,1000000", help="long-text sizes (characters)")
+    ap.add_argument("--no-long", action="store_true", help="skip the long-text timings")
     args = ap.parse_args()
     settings = load_config()
     texts = synthetic_texts(args.synthetic, args.n) if args.synthetic else make_texts(args.n)
@@ -159,6 +181,10 @@ def main() -> None:
           f"mask_many(n_jobs=2): {ours['texts_per_second_2_jobs']} texts/s wall")
     print(f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpus "
           "(wall-clock figures are only meaningful on an otherwise idle machine)")
+    if not args.no_long:
+        for r in bench_long(ours["masker"], [int(x) for x in args.long_sizes.split(",") if x]):
+            print(f"long text {r['chars']:>9,} characters: {r['seconds']:7.2f} s wall, {r['cpu_seconds']:7.2f} s CPU, "
+                  f"{r['chars_per_second']:,} characters/s, {r['findings']} findings")
     if not args.no_deduce:
         sub = texts[: args.deduce_n]
         ours_sub = ours["masker"]

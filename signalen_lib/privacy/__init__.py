@@ -23,7 +23,10 @@ How it works:
   interfixes, cues ("tnv", "groet,"), capitalisation, sentence position and the batch's own casing
   evidence. Unknown mid-sentence proper nouns are masked as PERSOON (privacy first); places and
   organisations are typed LOCATIE/ORGANISATIE and not masked.
-- ``masker.py``: the recognizers and presidio's context enhancer, overlap resolution, placeholders.
+- ``masker.py``: the recognizers and presidio's context enhancer, overlap resolution, placeholders;
+  long texts are analysed in overlapping windows so that cost grows linearly with length.
+  See ``docs/PRIVACY.md`` for the leak classes covered (self-introductions, sign-offs, written-out
+  e-mail addresses and birth dates, phone/BSN/IBAN spellings, house-number additions).
 - ``evaluate.py``: CoNLL-2002 and synthetic-corpus evaluation (``signalen privacy-eval``).
 - ``retention.py``: ``signalen retention [--apply]``; periods from the ingest source register
   (``SourceSpec.retention_days``), falling back to ``settings.retention_default_days``.

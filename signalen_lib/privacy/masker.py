@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -28,7 +29,10 @@ MASKED_TYPES = (
 ALL_TYPES = MASKED_TYPES + ("LOCATIE", "ORGANISATIE")
 PLACEHOLDERS = {t: f"<{t}>" for t in ALL_TYPES}
 SCORE_THRESHOLD = 0.4
+# every structured identifier needs a digit, "@", an "at" word (an e-mail address written out)
+# or a year in words (a birth date written out): the gate for the pattern recognizers
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
+_WORD_GATE = re.compile(r"\bat\b|apen?staart|\baapje\b|a-teken|[(\[{]at[)\]}]|negentien|tweeduizend|twintig", re.IGNORECASE)
 _TOKEN_TYPES = ("PERSOON", "LOCATIE", "ORGANISATIE")
 # words and punctuation, close to spaCy's tokens, for the batch casing evidence
 _EVIDENCE_SPLIT = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -58,22 +62,31 @@ class MaskResult:
 
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep a set of non-overlapping findings: by priority, then score, then length."""
+    """Keep a set of non-overlapping findings: by priority, then score, then length.
+
+    The kept findings are held sorted by start (they never overlap, so also by end): each new
+    finding is cut only by the kept findings it overlaps, found by bisection (O(n log n) overall;
+    a long text has thousands of findings)."""
     ranked = sorted(findings, key=lambda f: (-_PRIORITY.get(f.entity_type, 0), -f.score, -(f.end - f.start), f.start))
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[Finding] = []
     for f in ranked:
         pieces = [(f.start, f.end)]
-        for k in kept:
+        i = bisect.bisect_right(ends, f.start)
+        while i < len(kept) and starts[i] < f.end:
+            ks, ke = starts[i], ends[i]
             nxt = []
             for a, b in pieces:
-                if b <= k.start or a >= k.end:
+                if b <= ks or a >= ke:
                     nxt.append((a, b))
                 else:  # cut the overlap out; the rest of a partly overlapping finding stays masked
-                    if a < k.start:
-                        nxt.append((a, k.start))
-                    if b > k.end:
-                        nxt.append((k.end, b))
+                    if a < ks:
+                        nxt.append((a, ks))
+                    if b > ke:
+                        nxt.append((ke, b))
             pieces = nxt
+            i += 1
         off = f.start
         for a, b in pieces:
             seg = f.original[a - off:b - off]
@@ -82,9 +95,52 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
                 continue
             a2 = a + seg.index(stripped)
             b2 = a2 + len(stripped)
-            kept.append(f if (a2, b2) == (f.start, f.end) else
+            k = bisect.bisect_left(starts, a2)
+            starts.insert(k, a2)
+            ends.insert(k, b2)
+            kept.insert(k, f if (a2, b2) == (f.start, f.end) else
                         Finding(f.entity_type, a2, b2, f.score, f.recognizer, f.original[a2 - off:b2 - off]))
-    return sorted(kept, key=lambda f: f.start)
+    return kept
+
+
+# Long texts are analysed in overlapping windows, so that masking cost grows linearly with the
+# text length (presidio's context enhancer and the recognizers' bookkeeping are not linear in
+# the number of tokens of one Doc). A window ends at whitespace; the next one starts WINDOW_OVERLAP
+# characters earlier, at a sentence start where there is one. Personal data is far shorter than
+# the overlap, so every finding lies whole inside some window, with its context words in front of
+# it; the findings of all windows are merged (union, then the usual overlap resolution).
+WINDOW_CHARS = 4000
+WINDOW_OVERLAP = 400
+_SENT_END = re.compile(r"[.!?\n]\s+")
+
+
+def text_windows(text: str, size: int = WINDOW_CHARS, overlap: int = WINDOW_OVERLAP) -> list[tuple[int, int]]:
+    """(start, end) character ranges covering ``text``; consecutive ranges overlap by at least
+    ``overlap`` characters (one range for a text up to ``size + overlap`` characters)."""
+    n = len(text)
+    if n <= size + overlap:
+        return [(0, n)]
+    out = []
+    start = 0
+    while True:
+        end = start + size
+        if end >= n - overlap // 2:
+            out.append((start, n))
+            return out
+        ws = text.rfind(" ", end - overlap // 2, end)
+        ws2 = text.rfind("\n", end - overlap // 2, end)
+        cut = max(ws, ws2)
+        end = cut if cut > start else end
+        out.append((start, end))
+        # next window: a sentence start between end - 2*overlap and end - overlap, else whitespace
+        lo, hi = max(start + 1, end - 2 * overlap), end - overlap
+        nxt = None
+        for m in _SENT_END.finditer(text, lo, hi):
+            nxt = m.end()
+        if nxt is None:
+            sp = max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi))
+            nxt = sp + 1 if sp >= lo else hi
+        start = nxt
 
 
 def apply_placeholders(text: str, findings: Sequence[Finding]) -> str:
@@ -132,9 +188,8 @@ class Masker:
 
     # ---- analysis ------------------------------------------------------------------
     def _analyze_doc(self, text: str, doc, via_engine: bool = False) -> list[Finding]:
-        # every structured identifier needs a digit (or "@" for e-mail): skip the pattern
-        # recognizers for texts without one
-        with_patterns = bool(_DIGIT_OR_AT.search(text))
+        # skip the pattern recognizers for texts without a digit, "@" or the like (_DIGIT_OR_AT)
+        with_patterns = bool(_DIGIT_OR_AT.search(text) or _WORD_GATE.search(text))
         if via_engine:
             # presidio's AnalyzerEngine.analyze: the reference path (tests compare the fast path with it)
             artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, LANG)
@@ -184,13 +239,24 @@ class Masker:
         out: list[list[Finding]] = [[] for _ in texts]
         if not idx:
             return out
+        # (text index, window start, window end): one window for all but long texts
+        pieces = [(i, a, b) for i in idx for a, b in text_windows(texts[i])]
         with self._lock:
             self.name_recognizer.evidence = evidence
             try:
-                for i, doc in zip(idx, self.nlp.pipe((texts[i] for i in idx), batch_size=batch_size)):
-                    out[i] = self._analyze_doc(texts[i], doc)
+                docs = self.nlp.pipe((texts[i][a:b] for i, a, b in pieces), batch_size=batch_size)
+                for (i, a, b), doc in zip(pieces, docs):
+                    text = texts[i]
+                    if a == 0 and b == len(text):
+                        out[i] = self._analyze_doc(text, doc)
+                        continue
+                    out[i].extend(Finding(f.entity_type, f.start + a, f.end + a, f.score, f.recognizer, f.original)
+                                  for f in self._analyze_doc(text[a:b], doc))
             finally:
                 self.name_recognizer.evidence = None
+        for i in idx:
+            if len(texts[i]) > WINDOW_CHARS + WINDOW_OVERLAP:
+                out[i] = resolve_overlaps(out[i])
         return out
 
     def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256, n_jobs: int = 1) -> list[list[Finding]]:

@@ -22,22 +22,46 @@ LANG = "nl"
 MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
 
 
-def bsn_valid(value: str) -> bool:
-    """The 11-proef for a BSN (9 digits; separators ignored)."""
+def bsn_valid(value: str, allow_8: bool = False) -> bool:
+    """The 11-proef for a BSN (9 digits; separators ignored). With ``allow_8``, an 8-digit number
+    is checked as a BSN whose leading zero was dropped ("12345672" = 012345672)."""
     digits = re.sub(r"\D", "", value)
+    if allow_8 and len(digits) == 8:
+        digits = "0" + digits
     if len(digits) != 9 or digits == "000000000":
         return False
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
     return total % 11 == 0
 
 
+# IBAN length per country (ISO 13616 registry; Europe and the countries citizens most often name)
+IBAN_LENGTHS = {
+    "NL": 18, "BE": 16, "DE": 22, "LU": 20, "FR": 27, "GB": 22, "IE": 22, "ES": 24, "PT": 25, "IT": 27, "AT": 20,
+    "CH": 21, "LI": 21, "DK": 18, "NO": 15, "SE": 24, "FI": 18, "IS": 26, "PL": 28, "CZ": 24, "SK": 24, "HU": 28,
+    "RO": 24, "BG": 22, "GR": 27, "CY": 28, "MT": 31, "SI": 19, "HR": 21, "RS": 22, "BA": 20, "ME": 22, "MK": 19,
+    "AL": 28, "EE": 20, "LV": 21, "LT": 20, "UA": 29, "TR": 26, "MA": 28, "TN": 24, "MC": 27, "SM": 27, "AD": 24,
+    "GI": 23, "FO": 18, "GL": 18, "XK": 20, "MD": 24, "GE": 22, "AZ": 28, "IL": 23, "LB": 28, "JO": 30, "SA": 24,
+    "AE": 23, "QA": 29, "KW": 30, "BH": 22, "EG": 29,
+}
+
+
 def iban_valid(value: str) -> bool:
-    """ISO 13616 mod-97 check (spaces ignored)."""
-    s = re.sub(r"\s", "", value).upper()
+    """ISO 13616 check (spaces and dashes ignored): a known country code, that country's length,
+    and mod 97 == 1."""
+    s = re.sub(r"[\s-]", "", value).upper()
     if len(s) < 15 or len(s) > 34 or not s[:2].isalpha() or not s[2:4].isdigit() or not s.isalnum():
+        return False
+    if IBAN_LENGTHS.get(s[:2]) != len(s):
         return False
     num = "".join(str(int(c, 36)) for c in s[4:] + s[:4])
     return int(num) % 97 == 1
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def digit_count(text: str) -> int:
+    return len(text) - len(text.translate(_DIGITS))
 
 
 class _Result(RecognizerResult):
@@ -62,6 +86,10 @@ class _Validated(PatternRecognizer):
     enhancement works on them unchanged. Our patterns are linear (no nested quantifiers)."""
 
     FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE
+    # pattern name -> a cheap test (a function of the text) for that pattern to be tried
+    PRECHECK: dict = {}
+    # fewest digits a match can have: texts with fewer are skipped (counted at C speed)
+    MIN_DIGITS = 0
 
     def __init__(self, entity: str, patterns: list[Pattern], context: list[str], name: str | None = None):
         super().__init__(supported_entity=entity, name=name or f"Nl{entity.title()}Recognizer", supported_language=LANG,
@@ -69,10 +97,15 @@ class _Validated(PatternRecognizer):
         self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: NlpArtifacts = None, regex_flags=None):
+        if self.MIN_DIGITS and digit_count(text) < self.MIN_DIGITS:
+            return []
         results = []
         entity = self.supported_entities[0]
         meta_name, meta_id = RecognizerResult.RECOGNIZER_NAME_KEY, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
         for pat, cre in self._compiled:
+            pre = self.PRECHECK.get(pat.name)
+            if pre is not None and not pre(text):
+                continue
             for m in cre.finditer(text):
                 s, e = m.span()
                 if s == e:
@@ -87,67 +120,133 @@ class _Validated(PatternRecognizer):
 
 
 class BsnRecognizer(_Validated):
+    MIN_DIGITS = 8
+
     def __init__(self):
         super().__init__("BSN", [
             Pattern("bsn_9", r"(?<![\w.,-])\d{9}(?!\w|[.,-]\d)", 0.4),
-            Pattern("bsn_dots", r"(?<![\w.])\d{4}\.\d{2}\.\d{3}(?!\w|[.,-]\d)", 0.4),
+            Pattern("bsn_dots", r"(?<![\w.])\d{4}([. ])\d{2}\1\d{3}(?!\w|[.,-]\d)", 0.4),
             Pattern("bsn_spaces", r"(?<![\w.])\d{3} \d{3} \d{3}(?![\w]| \d)", 0.3),
-        ], ["bsn", "burgerservicenummer", "sofinummer", "sofi", "burgerservice", "persoonsnummer"])
+            # "123.456.782", "123-456-782"
+            Pattern("bsn_groups3", r"(?<![\w.,-])\d{3}([.-])\d{3}\1\d{3}(?!\w|[.,-]\d)", 0.3),
+            # the leading zero dropped: "12345672", "12.345.672" (= 012345672)
+            Pattern("bsn_8", r"(?<![\w.,-])(?:\d{8}|\d{2}\.\d{3}\.\d{3})(?!\w|[.,-]\d)", 0.1),
+        ], ["bsn", "burgerservicenummer", "sofinummer", "sofi", "burgerservice", "persoonsnummer", "bsnnummer", "bsn-nummer"])
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         # valid (11-proef) -> certain; invalid -> kept with a low score that only a context word
-        # ("bsn", "burgerservicenummer") lifts over the threshold: a mistyped BSN is still personal
+        # ("bsn", "burgerservicenummer") lifts over the threshold: a mistyped BSN is still personal.
+        # 8 digits (leading zero dropped) only with a context word, and only when valid: most
+        # 8-digit numbers are customer or case numbers.
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = []
         for r in results:
-            r.score = 1.0 if bsn_valid(text[r.start:r.end]) else 0.1
-        return results
+            value = text[r.start:r.end]
+            if sum(c.isdigit() for c in value) == 8:
+                if not bsn_valid(value, allow_8=True):
+                    continue
+                r.score = 0.1
+            else:
+                r.score = 1.0 if bsn_valid(value) else 0.1
+            kept.append(r)
+        return kept
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         return None
 
 
 class PhoneRecognizer(_Validated):
+    """Dutch phone numbers: 0 + 9 digits in any grouping, with spaces, dots, slashes or dashes
+    between groups, also with spaces around a dash ("010 - 4123456", "06 12 34 56 78",
+    "(010) 412 34 56"); international "+31", "0031", "+31 (0)", "(+31)". Service numbers
+    (0800/0900/0906/0909) and the municipality's own 14 + area code ("14 010", "14010") have no
+    0 + 9 digits and stay visible."""
+
     SERVICE_NUMBERS = {"14010", "112", "0900", "0800"}
+    MIN_DIGITS = 9
 
     def __init__(self):
-        sep = r"[ \-.]?"
+        sep = r"(?:[ \t]{0,2}[-./][ \t]{0,2}|[ \t]{1,2})?"
         super().__init__("TELEFOON", [
-            # +31 / 0031 prefixes, optional (0), then 9 digits with separators
-            Pattern("nl_intl", r"(?<![\w+])(?:\+|00)31" + sep + r"(?:\(0\)" + sep + r")?[1-9](?:" + sep + r"\d){8}(?!\d)", 0.7),
-            # national: 0 + 9 digits ("06-12345678", "010 123 45 67", "(010) 1234567")
-            Pattern("nl_nat", r"(?<![\w])\(?0[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.6),
-        ], ["telefoon", "tel", "telefoonnummer", "mobiel", "nummer", "bellen", "terugbellen", "gsm", "06"])
+            # +31 / 0031 prefixes, optional (0) or 0, then 9 digits with separators
+            Pattern("nl_intl", r"(?<![\w+])\(?(?:\+[ \t]?|00[ \t]?)31\)?" + sep + r"(?:\(0\)" + sep + r"|0" + sep
+                    + r")?[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.7),
+            # national: 0 + 9 digits ("06-12345678", "010 123 45 67", "(010) 1234567", "010 - 4123456")
+            Pattern("nl_nat", r"(?<![\w])\(?0" + sep + r"[1-9](?:\)?" + sep + r"\d){8}(?!\d)", 0.6),
+        ], ["telefoon", "tel", "telefoonnummer", "mobiel", "nummer", "bellen", "terugbellen", "gsm", "06", "telnr",
+            "bereikbaar", "whatsapp", "app"])
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
-        digits = re.sub(r"\D", "", pattern_text)
-        if digits.startswith("0031"):
-            digits = "0" + digits[4:]
-        elif digits.startswith("31"):
-            digits = "0" + digits[2:]
-        if digits.startswith("00"):
-            digits = "0" + digits[3:]
+        if re.match(r"\(?0?\d[-/.]\d{1,2}[-/.](?:19|20)\d{2}", pattern_text):
+            return False  # a date followed by a time ("06-12-2024 10:30")
+        intl = re.match(r"\(?(?:\+|00)[ \t]?31", pattern_text)
+        digits = re.sub(r"\D", "", pattern_text[intl.end():] if intl else pattern_text)
+        if intl:
+            digits = digits if digits.startswith("0") else "0" + digits  # "+31 (0)6", "+31 6", "+31 06"
         if len(digits) != 10 or digits.startswith(("0800", "0900", "0909", "0906")):
             return False
         return None
 
 
+# e-mail addresses written out in words: "jan punt jansen apenstaartje gmail punt com",
+# "kees at hotmail dot com", "piet(at)ziggo.nl", "info [at] xs4all [punt] nl"
+_AT_WORDS = r"(?:apenstaartje|apestaartje|apenstaart|apestaart|aapje|at|a-teken)"
+_AT_WORD = (r"(?:[ \t]*(?:@|\((?:at|a|@)\)|\[(?:at|a|@)\]|\{at\}|[(\[][ \t]?" + _AT_WORDS + r"[ \t]?[)\]])[ \t]*"
+            r"|[ \t]+" + _AT_WORDS + r"[ \t]+)")
+_DOT_WORD = r"(?:[ \t]*\.[ \t]*|[ \t]*[(\[](?:punt|dot)[)\]][ \t]*|[ \t]+(?:punt|dot|pnt)[ \t]+)"
+_MAIL_TLD = r"(?:com|nl|be|de|net|org|eu|info|nu|fr|biz|io|me|co[ \t]*\.[ \t]*uk|uk|online|email)"
+_MAIL_PART = r"[\w+-]+"
+_AT_HINT = re.compile(r"(?i:\bat\b|apen?staart|aapje|a-teken|[(\[{] ?at\b|[(\[{]a[)\]])")
+
+
 class EmailRecognizer(_Validated):
+    PRECHECK = {"email": lambda t: "@" in t,
+                "email_words": lambda t: "@" in t or bool(_AT_HINT.search(t))}
+
     def __init__(self):
         super().__init__("EMAIL", [
             Pattern("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 0.5),
+            Pattern("email_words", r"(?<![\w.+-])" + _MAIL_PART + r"(?:(?:" + _DOT_WORD + r"|[_-])" + _MAIL_PART + r"){0,3}"
+                    + _AT_WORD + r"[\w-]+(?:" + _DOT_WORD + r"[\w-]+){0,2}?(?:" + _DOT_WORD + r"|[ \t]+)" + _MAIL_TLD
+                    + r"(?![\w@])", 0.8),
         ], ["email", "e-mail", "mail", "mailadres", "emailadres"])
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
+        if "@" not in pattern_text or " " in pattern_text:
+            return None  # written out in words: the pattern's own score
         domain = pattern_text.rsplit("@", 1)[-1].rstrip(".")
         return True if has_known_suffix(domain) else None
 
 
 class IbanRecognizer(_Validated):
+    """IBANs of any country (NL, BE, DE, ...), compact or in groups separated by spaces or dashes
+    ("NL91-ABNA-0417-1643-00", "BE71 0961 2345 6769"), kept only when the mod-97 check passes.
+    When a group-wise match runs on into a following word ("... 6769 voor"), the longest prefix
+    ending at a group boundary that passes the check is taken."""
+
     def __init__(self):
         super().__init__("IBAN", [
-            Pattern("iban_compact", r"(?<![\w])[A-Za-z]{2}\d{2}[A-Za-z]{4}\d{10}(?!\w)", 0.5),
-            Pattern("iban_spaced", r"(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){3,7}(?: ?[A-Za-z0-9]{1,3})?(?!\w)", 0.4),
+            Pattern("iban_compact", r"(?<![\w-])[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}(?![\w-])", 0.5),
+            Pattern("iban_spaced", r"(?<![\w-])[A-Za-z]{2}[ -]?\d{2}(?:[ -]?[A-Za-z0-9]{3,4}){2,8}(?:[ -]?[A-Za-z0-9]{1,3})?(?!\w)", 0.4),
         ], ["iban", "rekeningnummer", "rekening", "bankrekening", "rekeningnr"])
+
+    MIN_DIGITS = 8
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        if digit_count(text) < self.MIN_DIGITS:
+            return []
+        results = []
+        meta_name, meta_id = RecognizerResult.RECOGNIZER_NAME_KEY, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+        for pat, cre in self._compiled:
+            for m in cre.finditer(text):
+                s, e = m.span()
+                cuts = [e] + [s + b.start() for b in re.finditer(r"[ -]", text[s:e])][::-1]
+                end = next((c for c in cuts if c - s >= 15 and iban_valid(text[s:c])), None)
+                if end is None:
+                    continue
+                expl = self.build_regex_explanation(self.name, pat.name, pat.regex, self.MAX_SCORE, True, self.FLAGS)
+                results.append(_Result("IBAN", s, end, self.MAX_SCORE, expl, {meta_name: self.name, meta_id: self.id}))
+        return EntityRecognizer.remove_duplicates(results)
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         return True if iban_valid(pattern_text) else False
@@ -159,6 +258,8 @@ _PC_NOT = {"de", "en", "in", "op", "te", "is", "al", "of", "om", "na", "nu", "zo
 
 
 class PostcodeRecognizer(_Validated):
+    MIN_DIGITS = 4
+
     def __init__(self):
         super().__init__("POSTCODE", [
             # upper case: "3011 AB", "3011AB", optionally followed by a house number
@@ -271,18 +372,38 @@ class KentekenRecognizer(_Validated):
         return None
 
 
+_UNITS = ["een", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
+_DAY_WORDS = (["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien", "zeventien", "achttien",
+               "negentien", "twintig", "dertig"] + _UNITS
+              + [u + c + t for u in _UNITS[:] for c in ("en", "ën") for t in ("twintig", "dertig")]
+              + ["eerste", "derde", "achtste"])
+# day: "3", "03", "3e", "3de", "drie", "derde", "vijfentwintigste"; written-out days longest first
+_DAY = r"(?:(?:0?[1-9]|[12]\d|3[01])(?:e|de|ste)?|(?:" + "|".join(sorted(set(_DAY_WORDS), key=len, reverse=True)) + r")(?:de|ste)?)"
+# year: "1979", "'79", "79", "negentienvijfentachtig", "negentienhonderdachtenzeventig", "tweeduizendtwee"
+_YEAR = (r"(?:19\d{2}|20[0-2]\d|['’`]\d{2}|\d{2}|(?:negentien|tweeduizend|twintig)[a-zë]{0,30}"
+         r"(?:[ \t]+(?:honderd[ \t]*)?[a-zë]{0,20}(?:tig|tien|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen))?)")
+_DATE_NUM = r"(?:0?[1-9]|[12]\d|3[01])[ \t]?[-/.][ \t]?(?:0?[1-9]|1[0-2])[ \t]?[-/.][ \t]?(?:19\d{2}|20[0-2]\d|['’]?\d{2})"
+_DATE_TEXT = _DAY + r"[ \t]+(?:" + MONTHS + r")\.?,?[ \t]+(?:in[ \t]+)?" + _YEAR
+
+
 class DateOfBirthRecognizer(_Validated):
-    """Dates; only those with a birth context word ("geboren", "geb.", "geboortedatum") pass the
-    threshold: the base score is low and presidio's context enhancement lifts it."""
+    """Dates, in digits ("3-4-1979", "03/04/'79") or with the month in words and the day and year in
+    digits or words ("3 april '79", "twaalf maart negentienvijfentachtig"); only those with a birth
+    context word ("geboren", "geb.", "geboortedatum") pass the threshold: the base score is low
+    and presidio's context enhancement lifts it. "ik ben van <date>" is a birth date by itself."""
+
+    PRECHECK = {"date_text": re.compile(r"(?i:jan|feb|m[ar]|apr|mei|jun|jul|aug|sep|okt|nov|dec)").search,
+                "date_num": re.compile(r"\d[ \t]?[-/.][ \t]?\d").search,
+                "ben_van": lambda t: "ben van" in t or "Ben van" in t or "BEN VAN" in t}
 
     def __init__(self):
         super().__init__("GEBOORTEDATUM", [
-            Pattern("date_num", r"(?<![\w/-])(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19\d{2}|20[0-2]\d|\d{2})(?![\w/-])", 0.1),
-            Pattern("date_text", r"(?<![\w])(?:0?[1-9]|[12]\d|3[01]) (?:" + MONTHS + r")\.? (?:19\d{2}|20[0-2]\d)(?!\w)", 0.1),
+            Pattern("date_num", r"(?<![\w/-])" + _DATE_NUM + r"(?![\w/-])", 0.1),
+            Pattern("date_text", r"(?<![\w])" + _DATE_TEXT + r"(?![\w])", 0.1),
             # "ik ben van 03-12-1985" (Dutch for "I was born on"): a birth date by itself
-            Pattern("ben_van", r"(?<=\bben van )(?:(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19\d{2}|20[0-2]\d|\d{2})"
-                    r"|(?:0?[1-9]|[12]\d|3[01]) (?:" + MONTHS + r")\.? (?:19\d{2}|20[0-2]\d))(?![\w/-])", 0.6),
-        ], ["geboren", "geb", "geboortedatum", "gebdat", "geboorte", "jarig", "leeftijd", "verjaardag", "dob"])
+            Pattern("ben_van", r"(?<=\bben van )(?:" + _DATE_NUM + "|" + _DATE_TEXT + r")(?![\w/-])", 0.6),
+        ], ["geboren", "geb", "geboortedatum", "gebdat", "geboorte", "jarig", "leeftijd", "verjaardag", "dob",
+            "geboortedag", "gebdatum", "geb.datum"])
 
     def validate_result(self, pattern_text: str) -> Optional[bool]:
         return None
@@ -352,7 +473,10 @@ class StreetRecognizer(EntityRecognizer):
     _NUM = re.compile(r"^\d{1,4}[a-zA-Z]{0,3}$|^\d{1,4}-\w{1,4}$")
     _SUFFIXES = tuple(_STREET_SUFFIX_WORDS)
     _SUFFIX_RE = re.compile(r"^(?:[A-Z]\d{2}|0\d|[A-D])$")  # "A01", "02", "B": apartment suffixes
-    _TAIL = frozenset({"hs", "bis", "a", "b", "c", "d", "bg", "huis", "rood", "zw", "i", "ii", "iii"})
+    _TAIL = frozenset({"hs", "bis", "a", "b", "c", "d", "bg", "huis", "rood", "zw", "zwart", "i", "ii", "iii", "iv",
+                       "boven", "beneden", "bv", "hg"})
+    _NUMBER_WORDS = frozenset({"nummer", "nr", "no", "huisnummer", "huisnr"})
+    _FLOOR = re.compile(r"^\d{1,2}(?:e|de|ste)$")  # "2e etage", "1ste verdieping"
     _FRONT = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "la", "le", "du", "oude", "nieuwe", "korte", "lange", "kleine", "grote", "burgemeester", "dokter", "dr.",
                         "mr.", "prof.", "sint", "st."})
 
@@ -378,24 +502,32 @@ class StreetRecognizer(EntityRecognizer):
                 continue
             if len(t) == 4 and t[:2] in ("19", "20") and t.isdigit():
                 continue  # a year ("augustus 2000"), not a house number
+            # "kerkstraat nummer 12", "in de kerkstraat op nr. 12": the street ends before the number word
+            e = i
+            if words[i - 1].lower().rstrip(".") in self._NUMBER_WORDS and i >= 2:
+                e = i - 1
+                if words[e - 1] in (".", ":"):
+                    e -= 1
+                if e >= 2 and words[e - 1].lower() in ("op", "aan"):
+                    e -= 1
             start_tok = None
             score = 0.0
-            for k in range(min(self.lex.street_max_tokens, i), 0, -1):
-                name = " ".join(words[i - k:i])
+            for k in range(min(self.lex.street_max_tokens, e), 0, -1):
+                name = " ".join(words[e - k:e])
                 low = name.lower()
                 if low in self.lex.streets_lower:
                     if k == 1 and (low in self.lex.common_words or low in _MONTH_WORDS) and not name[0].isupper():
                         continue
-                    if k == 1 and low in self.lex.common_words and i - 1 >= 0 and _is_initial(words, i - 1):
+                    if k == 1 and low in self.lex.common_words and e - 1 >= 0 and _is_initial(words, e - 1):
                         continue
-                    start_tok, score = i - k, 0.8
+                    start_tok, score = e - k, 0.8
                     break
             if start_tok is None:
-                prev = words[i - 1]
+                prev = words[e - 1]
                 low = prev.lower()
-                if len(prev) > 4 and low.endswith(self._SUFFIXES) and prev[0].isalpha():
-                    s = i - 1
-                    while s - 1 >= 0 and (words[s - 1][:1].isupper() or words[s - 1].lower() in self._FRONT) and i - s < 5:
+                if len(prev) > 4 and low.endswith(self._SUFFIXES) and prev[0].isalpha() and low not in self._SUFFIXES:
+                    s = e - 1
+                    while s - 1 >= 0 and (words[s - 1][:1].isupper() or words[s - 1].lower() in self._FRONT) and e - s < 5:
                         if words[s - 1][:1].islower() and not (s - 2 >= 0 and words[s - 2][:1].isupper() and not _is_initial(words, s - 2)):
                             break
                         s -= 1
@@ -412,6 +544,9 @@ class StreetRecognizer(EntityRecognizer):
                     last, last_len = i + 2, len(words[i + 2].rstrip(".,;:)"))
                 elif i + 2 < n and nxt.isdigit() and words[i + 2].rstrip(".,;:)") == "hoog":
                     last, last_len = i + 2, 4
+                elif i + 2 < n and self._FLOOR.match(nxt) and words[i + 2].rstrip(".,;:)").lower() in (
+                        "etage", "verdieping", "hoog"):
+                    last, last_len = i + 2, len(words[i + 2].rstrip(".,;:)"))
             out.append(RecognizerResult("ADRES", toks[start_tok].idx, toks[last].idx + last_len, score, None,
                                         {RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                          RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
