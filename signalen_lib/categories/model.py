@@ -43,7 +43,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-OVERIG = "overig"
+from signalen_lib.vocab.taxonomy import OVERIG
 _EPS = 1e-6
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
 
