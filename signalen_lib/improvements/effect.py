@@ -319,6 +319,8 @@ def effects_step(store, settings) -> dict:
 
     if list_improvements(store).empty:
         return {"skipped": "geen verbeteracties geregistreerd"}
+    if current_topic_model(store.shared) is None:
+        return {"skipped": "nog geen onderwerpmodel"}
     results = measure_all(store, settings, save=True)
     return {"improvements": len(results), "with_effect": sum(bool(r.significant) for r in results)}
 

@@ -185,7 +185,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
         present = set(label[train])
         missing = [c for c in CLASSES if c not in present]
         if missing:
-            raise ValueError(f"perception training data has no examples of {missing}: need KTO scores or labels of every class")
+            raise PerceptionDataError(f"perception training data has no examples of {missing}: need KTO scores or labels of every class")
         self.vectorizer_ = self._make_vectorizer()
         self.sources_ = sorted(set(src[train])) if (sources is not None and self.source_feature) else []
         Xt = self._features(texts[train], src[train], fit=True)
@@ -312,6 +312,19 @@ def _model_version(df: pd.DataFrame, params: dict) -> str:
     return f"perc-{datetime.now():%Y%m%d%H%M%S}-{h.hexdigest()[:8]}"
 
 
+class PerceptionDataError(ValueError):
+    """The training data lacks one of the classes (no KTO scores and no hand labels for it)."""
+
+
+def _trainable(scores: np.ndarray, y: np.ndarray, base) -> bool:
+    """Whether scores (binned as the model bins them) and hand labels give every class an example."""
+    present = {v for v in y if isinstance(v, str)}
+    s = scores[~np.isnan(scores)]
+    if len(s):
+        present |= {v for v in weak_labels(s, base.score_bins) if isinstance(v, str)}
+    return all(c in present for c in CLASSES)
+
+
 def assign_perception(
     store,
     settings=None,
@@ -344,6 +357,9 @@ def assign_perception(
     texts, scores, sources = df["text"].to_numpy(dtype=object), df["score"].to_numpy(dtype=float), df["source"].to_numpy(dtype=object)
     summary: dict[str, Any] = {"n_signals": int(len(df)), "n_labelled": int(pd.notna(y).sum())}
 
+    if not _trainable(scores, y, base):
+        summary.update(model_version=None, skipped="geen KTO-scores of labels van elke beleving om van te leren")
+        return summary
     if evaluate:
         rng = np.random.default_rng(base.random_state)
         scored = np.flatnonzero(~np.isnan(scores) & pd.isna(y))
@@ -432,6 +448,9 @@ def perception_summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
     """The share of compliment / neutraal / klacht per source, in Dutch, from :func:`assign_perception`'s summary."""
     from signalen_lib.vocab.fmt import fmt_pct
 
+    if summary.get("skipped"):
+        return pd.DataFrame({"beleving": [f"niet bepaald: {summary['skipped']}"]})
+
     rows = [{"bron": src, **{p: fmt_pct(d.get(p, 0.0)) for p in ("compliment", "neutraal", "klacht")}}
             for src, d in (summary.get("distribution") or {}).items()]
     return pd.DataFrame(rows, columns=["bron", "compliment", "neutraal", "klacht"])
@@ -440,6 +459,8 @@ def perception_summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
 def perception_step(store, settings) -> dict[str, Any]:
     """The pipeline's perception step: assign perception to every signal; counts for the run record."""
     summary = assign_perception(store, settings)
+    if summary.get("skipped"):
+        return {"skipped": summary["skipped"]}
     dist = store.shared.query_df("SELECT perception, count(*) AS n FROM signal_perception GROUP BY perception")
     out = {"model_version": summary.get("model_version"), "signals": summary.get("n_signals", 0),
            "hand_labels": summary.get("n_labelled", 0)}

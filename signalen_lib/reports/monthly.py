@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from signalen_lib.vocab.fmt import fmt_date, fmt_int, fmt_pct, month_name
+from signalen_lib.vocab.fmt import fmt_date, fmt_datetime, fmt_int, fmt_pct, month_name
 from signalen_lib.vocab.taxonomy import load_taxonomy
 
 GEO_ATTRIBUTION = "Bron kaartgrenzen: CBS Wijk- en Buurtkaart (CC BY 4.0)"
@@ -441,9 +441,7 @@ def section_summary(ctx: ReportContext) -> list:
     except Exception:  # noqa: BLE001
         good = None
     if good and good.get("finished_at") is not None:
-        from signalen_lib.runs.pipeline import _fmt_local
-
-        meta.append(f"gegevens van de verwerking van {_fmt_local(good['finished_at'], ctx.settings.timezone)}")
+        meta.append(f"gegevens van de verwerking van {fmt_datetime(good['finished_at'], ctx.settings.timezone)}")
     if ctx.model_version:
         meta.append(f"topicmodel {ctx.model_version}")
     meta.append(f"aantallen kleiner dan {ctx.min_cell} worden niet getoond (privacy)")
