@@ -162,8 +162,8 @@ def test_ingest_and_pipeline_started_together_run_one_after_the_other(settings_f
     assert pipe.returncode == 0, p_out + p_err
     assert "Could not set lock" not in i_err + p_err and "cannot open" not in i_err + p_err
     # exactly one of them waited for the other
-    waited = ["waiting up to 900 s for signalen pipeline" in i_err, "waiting up to 900 s for signalen ingest" in p_err]
-    assert sum(waited) == 1, (i_err, p_err)
+    waited = ["waiting up to 900 s for signalen pipeline" in i_err, "waiting up to 900 s for signalen ingest" in p_out + p_err]
+    assert sum(waited) == 1, (i_err[-2000:], p_out[-2000:])
     with open_store(settings) as st:
         assert st.shared.count("signals") == 800 and st.restricted.count("signals_raw") == 800
         runs = st.shared.query_df("SELECT run_id, started_at, finished_at, status, stored, masked FROM ingest_runs")
