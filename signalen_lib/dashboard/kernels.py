@@ -9,11 +9,13 @@ load, culled only after ``cull_idle_timeout``. Here:
   included. The pool is refilled only up to the cap; a request for which the pool is empty never
   starts a kernel of its own but gets Voila's ``503.html`` ("het dashboard is druk, probeer het zo
   opnieuw", written by :func:`.serve.write_template`), which reloads itself after a few seconds.
-* **Orphans go fast.** Every ``reap_interval`` seconds a kernel that has left the pool and has no
-  open websocket (its page was closed, crashed, or never connected) is shut down once it has been
-  without a page for ``orphan_grace`` seconds (setting ``dashboard_kernel_grace_seconds``; a page
-  connects within a second or two of loading). A connected page keeps its kernel however long it
-  stays open (an office display). After a shutdown the pool is topped up again.
+* **Orphans go fast.** Every ``reap_interval`` seconds a kernel that has left the pool, is not busy
+  (still rendering the notebook for its page) and has no open websocket is shut down once it has
+  been like that for ``orphan_grace`` seconds (setting ``dashboard_kernel_grace_seconds``) after its
+  page disconnected (closed, crashed), or ``connect_grace`` seconds (at least a minute) when its page
+  never connected (curl; a page on a slow machine may need half a minute to load its scripts and
+  connect, and a kernel reaped before that leaves the page hanging). A connected page keeps its
+  kernel however long it stays open (an office display). After a shutdown the pool is topped up.
 * The idle culler (``cull_idle_timeout``) stays as before, and a kernel leaving the pool gets a fresh
   idle clock (measured with ``benchmarks/bench_voila_load.py``: otherwise 2 of 3 simultaneous
   visitors lost their kernel to a cull pass before their page connected).
@@ -60,7 +62,8 @@ class SignalenKernelManager(AsyncMappingKernelManager):
     :meth:`__init_subclass__` wraps its pool methods."""
 
     max_kernels = Integer(8, config=True, help="Live kernels at most, pooled ones included.")
-    orphan_grace = Float(30.0, config=True, help="Seconds a visitor's kernel may be without an open page.")
+    orphan_grace = Float(30.0, config=True, help="Seconds a visitor's kernel may be without its page once it disconnected.")
+    connect_grace = Float(60.0, config=True, help="Seconds a visitor's kernel may wait for its page to connect at all.")
     reap_interval = Float(5.0, config=True, help="Seconds between passes of the page-less kernel reaper.")
 
     def __init__(self, **kwargs):
@@ -69,6 +72,7 @@ class SignalenKernelManager(AsyncMappingKernelManager):
         self._entered: set = set()  # pool tasks that reached start_kernel
         self._warming: set[str] = set()  # kernels of pool tasks still rendering the notebook
         self._pageless_since: dict[str, float] = {}
+        self._ever_connected: set[str] = set()
         self._reaper = None
         self.busy_refusals = 0
         super().__init__(**kwargs)
@@ -190,6 +194,10 @@ class SignalenKernelManager(AsyncMappingKernelManager):
                 self.log.exception("refilling the kernel pool of %s failed", name)
 
     # ---- reaping page-less kernels -------------------------------------------------------------
+    def notify_connect(self, kernel_id):
+        super().notify_connect(kernel_id)
+        self._ever_connected.add(kernel_id)
+
     def _ensure_reaper(self) -> None:
         if self._reaper is not None or self.reap_interval <= 0:
             return
@@ -204,12 +212,16 @@ class SignalenKernelManager(AsyncMappingKernelManager):
         now = time.monotonic()
         keep = self._pooled_kernel_ids() | self._warming
         reaped = []
-        for kid in list(self._kernels):
-            if kid in keep or self._kernel_connections.get(kid, 0) > 0:
+        for kid, kernel in list(self._kernels.items()):
+            connected = self._kernel_connections.get(kid, 0) > 0
+            if connected:
+                self._ever_connected.add(kid)
+            if kid in keep or connected or getattr(kernel, "execution_state", None) in ("busy", "starting"):
                 self._pageless_since.pop(kid, None)
                 continue
             since = self._pageless_since.setdefault(kid, now)
-            if now - since >= self.orphan_grace:
+            grace = self.orphan_grace if kid in self._ever_connected else max(self.connect_grace, self.orphan_grace)
+            if now - since >= grace:
                 self.log.warning("shutting down kernel %s: no open page for %.0f s", kid, now - since)
                 self._pageless_since.pop(kid, None)
                 try:
@@ -220,6 +232,7 @@ class SignalenKernelManager(AsyncMappingKernelManager):
         for kid in list(self._pageless_since):
             if kid not in self._kernels:
                 self._pageless_since.pop(kid, None)
+        self._ever_connected &= set(self._kernels)
         self._top_up()
         return reaped
 

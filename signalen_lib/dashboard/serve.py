@@ -18,8 +18,8 @@ What ``voila.json`` (written into the server's own JUPYTER_CONFIG_DIR) sets (voi
   The page shuts its kernel down when it is closed (Voila's ``beforeunload`` POST to
   ``/voila/api/shutdown/<id>``; that POST carries no XSRF token, so the XSRF check is off: a forged
   request could at most stop a kernel whose random id it knows). A kernel whose page is gone without
-  that (crashed browser) or never connected (curl) is shut down after
-  ``dashboard_kernel_grace_seconds`` without an open websocket. Connected kernels idle for
+  that (crashed browser) is shut down ``dashboard_kernel_grace_seconds`` after its websocket closed,
+  one whose page never connected (curl) after a minute. Connected kernels idle for
   ``cull_idle_timeout`` are not culled (``cull_connected=False``: a dashboard left open on an office
   display keeps its kernel).
 * The kernel websocket (``SignalenWebsocketConnection``) does not forward the kernel's stderr or
@@ -131,6 +131,7 @@ def voila_config(settings: Settings, *, port: int | None = None, host: str | Non
         "SignalenKernelManager": {
             "max_kernels": max_kernels,
             "orphan_grace": float(settings.dashboard_kernel_grace_seconds),
+            "connect_grace": float(max(60, settings.dashboard_kernel_grace_seconds)),
             "reap_interval": float(min(5, max(1, settings.dashboard_kernel_grace_seconds / 3))),
         },
         "MappingKernelManager": {
