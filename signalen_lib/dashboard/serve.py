@@ -11,14 +11,19 @@ What ``voila.json`` (written into the server's own JUPYTER_CONFIG_DIR) sets (voi
   (``allowed_message_types`` in ``voila/app.py``): an ``execute_request`` from a page is dropped,
   so a visitor cannot run code.
 * Kernels: a pool of pre-heated kernels per notebook (``preheat_kernel``; the notebook is already
-  executed when a visitor arrives), refilled after each visit. The page shuts its kernel down when
-  it is closed (Voila's ``beforeunload`` POST to ``/voila/api/shutdown/<id>``; that POST carries no
-  XSRF token, so the XSRF check is off: a forged request could at most stop a kernel whose random
-  id it knows). Kernels whose page vanished without that (a crashed browser) are culled after
-  ``cull_idle_timeout`` seconds without activity and without an open websocket
-  (``cull_connected=False``: a dashboard left open on an office display keeps its kernel). Pooled
-  kernels are never culled, and :class:`.kernels.SignalenKernelManager` restarts the idle clock of
-  a kernel when it leaves the pool, so a visitor's fresh kernel is not culled before its page connects.
+  executed when a visitor arrives), refilled after each visit, under a hard cap of live kernels
+  (setting ``dashboard_max_kernels``, pool included; :class:`.kernels.SignalenKernelManager`). A
+  page gets a kernel from the pool only: when the pool is empty no kernel is started for it and the
+  visitor gets ``503.html`` ("het dashboard is druk, probeer het zo opnieuw", reloading itself).
+  The page shuts its kernel down when it is closed (Voila's ``beforeunload`` POST to
+  ``/voila/api/shutdown/<id>``; that POST carries no XSRF token, so the XSRF check is off: a forged
+  request could at most stop a kernel whose random id it knows). A kernel whose page is gone without
+  that (crashed browser) is shut down ``dashboard_kernel_grace_seconds`` after its websocket closed,
+  one whose page never connected (curl) after a minute. Connected kernels idle for
+  ``cull_idle_timeout`` are not culled (``cull_connected=False``: a dashboard left open on an office
+  display keeps its kernel).
+* The kernel websocket (``SignalenWebsocketConnection``) does not forward the kernel's stderr or
+  tracebacks (a malformed ``comm_open`` makes ipykernel log one with server paths).
 * Each kernel reads the same settings as the server: they are written to a YAML file that
   ``SIGNALEN_CONFIG`` points to.
 """
@@ -33,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from signalen_lib.config import ENV_PREFIX, Settings, project_root
+from signalen_lib.config import ENV_PREFIX, ConfigError, Settings, project_root
 
 NOTEBOOK_DIR_NAME = Path("notebooks") / "dashboard"
 MAIN_NOTEBOOK = "dashboard.ipynb"
@@ -61,6 +66,17 @@ SECURITY_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "
                     "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 
+# a visitor beyond the kernel cap (see kernels.py): no kernel, no assets, retry in a few seconds
+BUSY_PAGE = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="5">
+<title>Signaalmanagement: het dashboard is druk</title>
+<style>body{font-family:sans-serif;margin:4em auto;max-width:36em;color:#222}</style></head>
+<body><h1 id="signalen-druk">Het dashboard is druk, probeer het zo opnieuw.</h1>
+<p>Er kijken nu veel mensen tegelijk. Deze pagina probeert het over enkele seconden vanzelf opnieuw.</p>
+</body></html>
+"""
+
+
 def notebook_dir() -> Path:
     """``notebooks/dashboard`` of the checkout (or SIGNALEN_HOME)."""
     for base in (project_root(), Path(__file__).resolve().parents[2]):
@@ -75,9 +91,14 @@ def dashboard_url(settings: Settings, port: int | None = None, host: str | None 
 
 
 def voila_config(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
-                 cull_idle_timeout: int = 600, cull_interval: int = 60) -> dict:
+                 cull_idle_timeout: int = 600, cull_interval: int = 60, max_kernels: int | None = None) -> dict:
     """The traitlets configuration (``voila.json``) of the dashboard's Voila."""
     pool_size = max(0, int(pool_size))
+    max_kernels = int(settings.dashboard_max_kernels if max_kernels is None else max_kernels)
+    pooled = pool_size + min(pool_size, 1)  # dashboard.ipynb + complimenten.ipynb
+    if max_kernels < pooled + 1:
+        raise ConfigError(f"setting 'dashboard_max_kernels': {max_kernels} leaves no kernel for a visitor next to "
+                          f"the {pooled} pre-heated ones (pool size {pool_size}); use at least {pooled + 1}")
     return {
         "Voila": {
             "ip": host or settings.dashboard_host,
@@ -87,6 +108,7 @@ def voila_config(settings: Settings, *, port: int | None = None, host: str | Non
             # disable_check_xsrf: Voila's page posts /voila/api/shutdown/<kernel> on beforeunload
             # without an _xsrf token; with the check on, every closed tab leaves its kernel running.
             "tornado_settings": {"headers": SECURITY_HEADERS, "disable_check_xsrf": True},
+            "kernel_websocket_connection_class": "signalen_lib.dashboard.kernels.SignalenWebsocketConnection",
         },
         "VoilaConfiguration": {
             "file_allowlist": [],
@@ -105,6 +127,12 @@ def voila_config(settings: Settings, *, port: int | None = None, host: str | Non
             "kernel_pools_config": {"default": {"pool_size": pool_size},
                                     "complimenten.ipynb": {"pool_size": min(pool_size, 1)}},
             "fill_delay": 0,
+        },
+        "SignalenKernelManager": {
+            "max_kernels": max_kernels,
+            "orphan_grace": float(settings.dashboard_kernel_grace_seconds),
+            "connect_grace": float(max(60, settings.dashboard_kernel_grace_seconds)),
+            "reap_interval": float(min(5, max(1, settings.dashboard_kernel_grace_seconds / 3))),
         },
         "MappingKernelManager": {
             "cull_idle_timeout": int(cull_idle_timeout),
@@ -159,6 +187,7 @@ def write_template(data_dir: Path) -> Path:
                 f'<p><a href="{{{{ base_url }}}}voila/render/{MAIN_NOTEBOOK}">Naar het dashboard</a></p></body></html>\n')
     for name in ("tree.html", "tree-lab.html"):
         (tdir / name).write_text(redirect, encoding="utf-8")
+    (tdir / "503.html").write_text(BUSY_PAGE, encoding="utf-8")
     (tdir / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     return data_dir
 
@@ -182,13 +211,13 @@ def voila_env(settings: Settings, config_path: Path) -> dict[str, str]:
 
 def start(settings: Settings, *, port: int | None = None, host: str | None = None, pool_size: int = 2,
           cull_idle_timeout: int = 600, cull_interval: int = 60, log_path: Path | None = None,
-          notebooks: Path | None = None) -> subprocess.Popen:
+          notebooks: Path | None = None, max_kernels: int | None = None) -> subprocess.Popen:
     """Start Voila in the background; returns the process (stop it with ``terminate()``)."""
     nb_dir = notebooks or notebook_dir()
     tmp = Path(tempfile.mkdtemp(prefix="signalen-voila-"))
     env = voila_env(settings, tmp / "settings.yaml")
     conf = voila_config(settings, port=port, host=host, pool_size=pool_size, cull_idle_timeout=cull_idle_timeout,
-                        cull_interval=cull_interval)
+                        cull_interval=cull_interval, max_kernels=max_kernels)
     (Path(env["JUPYTER_CONFIG_DIR"]) / "voila.json").write_text(json.dumps(conf, indent=1), encoding="utf-8")
     cmd = [sys.executable, "-m", "voila", *voila_args(settings, port=port, host=host, notebooks=nb_dir)]
     out = open(log_path, "ab") if log_path else subprocess.DEVNULL

@@ -75,15 +75,18 @@ def register(app: typer.Typer) -> None:
     @app.command("retention")
     def retention(
         apply: bool = typer.Option(False, "--apply", help="Delete (default: dry run, only count)."),
+        wait: Optional[float] = typer.Option(None, "--wait", help="Seconds to wait for a running pipeline/ingest on the "
+                                                                  "same data folder (default: setting lock_wait_seconds)."),
         config: Optional[Path] = ConfigOption,
     ) -> None:
         """Delete raw text (signals_raw and its pii_findings) older than each source's retention
-        period from the restricted zone; the masked record in the shared zone stays. Dry run by default."""
-        from ..store import open_store
+        period from the restricted zone; the masked record in the shared zone stays. Dry run by default.
+        Takes the store's lock like ingest and the pipeline (exit 3 when it stays taken)."""
+        from ..ingest.commands import writing_store
         from .retention import apply_retention, retention_plan
 
         settings = load_config(config)
-        with open_store(settings) as store:
+        with writing_store(settings, "retention", wait) as store:
             plan = apply_retention(store, settings) if apply else retention_plan(store, settings)
         verb = "deleted" if apply else "would delete"
         if not plan:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from signalen_lib.config import PACKAGE_DIR, ConfigError, Settings, project_root
-from signalen_lib.runs.lock import PipelineLock, PipelineLocked
+from signalen_lib.runs.lock import PipelineLock, PipelineLocked, store_lock_path
 from signalen_lib.vocab.fmt import fmt_datetime
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
@@ -69,7 +69,7 @@ def notebooks_dir() -> Path:
 
 
 def lock_path(settings: Settings) -> Path:
-    return settings.data_dir / "pipeline.lock"
+    return store_lock_path(settings)
 
 
 def kernel_env(settings: Settings, config_path: str | os.PathLike | None = None) -> dict[str, str]:
@@ -446,7 +446,7 @@ def run_steps(
     run_id = run_id or new_run_id(kind)
     run_dir = settings.runs_dir / run_id
     settings.ensure_dirs()
-    lock = PipelineLock(lock_path(settings), run_id=run_id, wait=lock_wait)
+    lock = PipelineLock(lock_path(settings), run_id=run_id, wait=lock_wait, command=kind, on_wait=say)
     with lock:
         if callable(steps):
             steps = list(steps())
