@@ -38,6 +38,14 @@ COMMAND_MODULES = (
 ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
 
 
+def open_shared(config: Path | None, read_only: bool = False):
+    """(settings, store with the shared zone only) for a command; the store is a context manager."""
+    from signalen_lib.store import open_store
+
+    settings = load_config(config)
+    return settings, open_store(settings, restricted=False, read_only=read_only)
+
+
 @app.command("config")
 def show_config(config: Optional[Path] = ConfigOption) -> None:
     """Print the effective settings (defaults <- config file <- SIGNALEN_* variables)."""

@@ -55,8 +55,8 @@ def test_pipeline_writes_the_privacy_report_and_its_counts_match_the_store(setti
 
     # a pipeline-like run through the real runner: ingest, retention, aggregates, privacy report
     now = datetime.now()
-    steps = [pl.Step("ingest", func=_ingest), pl.Step("retention", func=pl._retention),
-             pl.Step("aggregates", func=_aggregates), pl.Step("privacy_report", func=pl._privacy_report)]
+    steps = [pl.Step("ingest", func=_ingest), pl.library_step("retention"),
+             pl.Step("aggregates", func=_aggregates), pl.library_step("privacy_report")]
     res = pl.run_steps(settings, steps)
     assert res.ok, res.error
     out = Path(res.output_dir)
@@ -183,7 +183,7 @@ def test_a_failed_canary_check_fails_the_pipeline_step_after_writing_the_report(
         st.shared.insert_df("signals", pd.DataFrame([dict(
             signal_id="kto:1", source="kto", received_at=datetime(2026, 1, 5),
             text="Mijn BSN is 736160231.", content_hash="h1")]))
-    res = pl.run_steps(settings, [pl.Step("privacy_report", func=pl._privacy_report)])
+    res = pl.run_steps(settings, [pl.library_step("privacy_report")])
     assert res.status == "failed" and res.failed_step == "privacy_report" and "canary check failed" in res.error
     page = (Path(res.output_dir) / REPORT_HTML).read_text(encoding="utf-8")
     assert "NIET geslaagd" in page and "BSN (BSN)" in page and find_leaks(page) == []

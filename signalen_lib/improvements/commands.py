@@ -7,24 +7,7 @@ from typing import Optional
 
 import typer
 
-ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
-
-
-def _open(config, read_only: bool = False):
-    from signalen_lib.config import load_config
-    from signalen_lib.store import open_store
-
-    settings = load_config(config)
-    return settings, open_store(settings, restricted=False, read_only=read_only)
-
-
-def _window(text: Optional[str]):
-    if not text:
-        return None
-    parts = text.split(":") if ":" in text else text.split("..")
-    if len(parts) != 2:
-        raise typer.BadParameter(f"{text!r}: give a window as START:END, e.g. 2023-01-01:2023-12-31")
-    return tuple(parts)
+from signalen_lib.cli import ConfigOption, open_shared
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +22,7 @@ def register(app: typer.Typer) -> None:
         """Import improvements from CSV; all rows or none, errors name the line and field."""
         from signalen_lib.improvements.register import ImprovementError, import_csv
 
-        settings, store = _open(config)
+        settings, store = open_shared(config)
         with store:
             try:
                 ids = import_csv(store, file, created_by=created_by, settings=settings)
@@ -57,7 +40,7 @@ def register(app: typer.Typer) -> None:
         """List the registered improvements."""
         from signalen_lib.improvements.register import list_improvements
 
-        settings, store = _open(config, read_only=True)
+        settings, store = open_shared(config, read_only=True)
         with store:
             df = list_improvements(store)
         if as_json:
@@ -81,7 +64,7 @@ def register(app: typer.Typer) -> None:
         """Measure the effect of improvements: volume per 1,000 contacts and dissatisfaction share."""
         from signalen_lib.improvements.effect import measure_all
 
-        settings, store = _open(config, read_only=not save)
+        settings, store = open_shared(config, read_only=not save)
         with store:
             try:
                 results = measure_all(store, settings, ids=[id] if id else None, save=save)

@@ -7,24 +7,7 @@ from typing import Optional
 
 import typer
 
-ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
-
-
-def _open(config, read_only: bool = False):
-    from signalen_lib.config import load_config
-    from signalen_lib.store import open_store
-
-    settings = load_config(config)
-    return settings, open_store(settings, restricted=False, read_only=read_only)
-
-
-def _window(text: Optional[str]):
-    if not text:
-        return None
-    parts = text.split(":") if ":" in text else text.split("..")
-    if len(parts) != 2:
-        raise typer.BadParameter(f"{text!r}: give a window as START:END, e.g. 2023-01-01:2023-12-31")
-    return tuple(parts)
+from signalen_lib.cli import ConfigOption, open_shared
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
         from signalen_lib.perception.model import assign_perception
 
-        settings, store = _open(config)
+        settings, store = open_shared(config)
         with store:
             lab = pd.read_csv(labels, sep=None, engine="python") if labels else None
             summary = assign_perception(store, settings, lab, evaluate=not no_eval)

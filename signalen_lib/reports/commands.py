@@ -6,15 +6,7 @@ from typing import Optional
 
 import typer
 
-ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
-
-
-def _open(config, read_only: bool = False):
-    from signalen_lib.config import load_config
-    from signalen_lib.store import open_store
-
-    settings = load_config(config)
-    return settings, open_store(settings, restricted=False, read_only=read_only)
+from signalen_lib.cli import ConfigOption, open_shared
 
 
 def _window(text: Optional[str]):
@@ -39,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """Share of dissatisfied KTO scores (0..dissatisfied_max_score), its change and distance to target."""
         from signalen_lib.reports.kpi import baseline_window, first_signal_day, kpi
 
-        settings, store = _open(config, read_only=True)
+        settings, store = open_shared(config, read_only=True)
         with store:
             base = _window(baseline)
             if base is None and (first := first_signal_day(store)) is not None:
@@ -61,7 +53,7 @@ def register(app: typer.Typer) -> None:
         """Categories and words associated with low KTO scores."""
         from signalen_lib.reports.drivers import drivers
 
-        settings, store = _open(config, read_only=True)
+        settings, store = open_shared(config, read_only=True)
         with store:
             df = drivers(store, start, end, settings=settings, level=level)
         cols = [c for c in ("category", "subcategory", "n", "n_low", "low_rate", "share_of_low", "lift", "p_value", "words") if c in df]
@@ -78,7 +70,7 @@ def register(app: typer.Typer) -> None:
         """The best compliments (masked, second-line PII check) for the compliments wall."""
         from signalen_lib.reports.compliments import best_compliments
 
-        settings, store = _open(config, read_only=True)
+        settings, store = open_shared(config, read_only=True)
         with store:
             df = best_compliments(store, cluster=cluster, start=start, end=end, n=n, settings=settings)
         if df.attrs.get("suppressed"):

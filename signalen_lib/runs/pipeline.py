@@ -192,46 +192,30 @@ def resolve_topic_mode(settings: Settings, mode: str = "auto") -> str:
         return "assign" if current_topic_model(store.shared) else "fit"
 
 
-def _refresh_aggregates(store, settings: Settings):
-    from signalen_lib.dashboard.aggregates import refresh_aggregates
-
-    return refresh_aggregates(store, settings)
-
-
-def _perception(store, settings: Settings):
-    from signalen_lib.perception.model import perception_step
-
-    return perception_step(store, settings)
-
-
-def _alerts(store, settings: Settings):
-    from signalen_lib.dashboard.alerts import record_alert_history
-
-    return record_alert_history(store, settings)
+# The library steps after the notebooks: (step name, "module:function(store, settings)"), in order.
+LIBRARY_STEPS: tuple[tuple[str, str], ...] = (
+    ("retention", "signalen_lib.privacy.retention:retention_step"),
+    ("perception", "signalen_lib.perception.model:perception_step"),
+    ("alerts", "signalen_lib.dashboard.alerts:record_alert_history"),
+    ("digest", "signalen_lib.dashboard.digest:send_digest"),
+    ("effects", "signalen_lib.improvements.effect:effects_step"),
+    ("aggregates", "signalen_lib.dashboard.aggregates:refresh_aggregates"),
+    ("privacy_report", "signalen_lib.privacy.report:privacy_report_step"),
+)
 
 
-def _digest(store, settings: Settings):
-    from signalen_lib.dashboard.digest import send_digest
+def library_step(name: str) -> Step:
+    """The step ``name`` of :data:`LIBRARY_STEPS`; its module is imported when the step runs."""
+    target = dict(LIBRARY_STEPS)[name]
 
-    return send_digest(store, settings)
+    def run(store, settings: Settings):
+        import importlib
 
+        module, func = target.split(":")
+        return getattr(importlib.import_module(module), func)(store, settings)
 
-def _effects(store, settings: Settings):
-    from signalen_lib.improvements.effect import effects_step
-
-    return effects_step(store, settings)
-
-
-def _retention(store, settings: Settings):
-    from signalen_lib.privacy.retention import retention_step
-
-    return retention_step(store, settings)
-
-
-def _privacy_report(store, settings: Settings):
-    from signalen_lib.privacy.report import privacy_report_step
-
-    return privacy_report_step(store, settings)
+    run.__name__ = target.split(":")[1]
+    return Step(name, func=run)
 
 
 def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.PathLike | None = None,
@@ -254,10 +238,9 @@ def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.Pa
         step.parameters.update((step_parameters or {}).get(step.name, {}))
     if not aggregates:
         return list(notebooks.values())
-    return [notebooks["ingest"], Step("retention", func=_retention), notebooks["topics"],
-            Step("perception", func=_perception), notebooks["validate"],
-            Step("alerts", func=_alerts), Step("digest", func=_digest), Step("effects", func=_effects),
-            Step("aggregates", func=_refresh_aggregates), Step("privacy_report", func=_privacy_report)]
+    lib = {name: library_step(name) for name, _ in LIBRARY_STEPS}
+    return [notebooks["ingest"], lib["retention"], notebooks["topics"], lib["perception"], notebooks["validate"],
+            lib["alerts"], lib["digest"], lib["effects"], lib["aggregates"], lib["privacy_report"]]
 
 
 # ---- records -------------------------------------------------------------------------------
