@@ -79,6 +79,19 @@ def stratified_split(y: pd.Series, train_fraction: float, seed: int) -> tuple[np
     return np.sort(np.array(train, dtype=int)), np.sort(np.array(test, dtype=int))
 
 
+def _split_labels(texts: pd.DataFrame, labels: pd.DataFrame, column: str, train_fraction: float, seed: int):
+    """Labels matched to their text rows, and one stratified train/test split of them."""
+    pos = {sid: i for i, sid in enumerate(texts["id"].astype(str))}
+    lab = labels.copy()
+    lab["row"] = lab["id"].astype(str).map(pos)
+    lab = lab.dropna(subset=["row"]).reset_index(drop=True)
+    lab["row"] = lab["row"].astype(int)
+    y = lab[column].astype(str)
+    tr, te = stratified_split(y, train_fraction, seed)
+    rows_tr, rows_te = lab["row"].to_numpy()[tr], lab["row"].to_numpy()[te]
+    return lab, y, tr, te, rows_tr, rows_te, y.to_numpy()[tr], y.to_numpy()[te], sorted(set(y))
+
+
 def validate_texts(
     texts: pd.DataFrame,
     labels: pd.DataFrame,
@@ -101,16 +114,7 @@ def validate_texts(
         masked, tokens, settings, seed=seed, categories=sorted(set(labels["category"].astype(str)))
     )
     info.update(i1), info.update(i2), info.update(i3)
-    pos = {sid: i for i, sid in enumerate(texts["id"].astype(str))}
-    lab = labels.copy()
-    lab["row"] = lab["id"].astype(str).map(pos)
-    lab = lab.dropna(subset=["row"]).reset_index(drop=True)
-    lab["row"] = lab["row"].astype(int)
-    y = lab["category"].astype(str)
-    tr, te = stratified_split(y, train_fraction, seed)
-    rows_tr, rows_te = lab["row"].to_numpy()[tr], lab["row"].to_numpy()[te]
-    y_tr, y_te = y.to_numpy()[tr], y.to_numpy()[te]
-    cats = sorted(set(y))
+    lab, y, tr, te, rows_tr, rows_te, y_tr, y_te, cats = _split_labels(texts, labels, "category", train_fraction, seed)
 
     seed_words = _seed_words(settings, cats)
     wb = CategoryModel(seed=seed, seed_words=seed_words)
@@ -246,16 +250,7 @@ def perception_texts(
     t0 = time.perf_counter()
     texts = texts.reset_index(drop=True)
     masked, info = _adapters.mask_texts(texts["text"].astype(str).tolist(), settings)
-    pos = {sid: i for i, sid in enumerate(texts["id"].astype(str))}
-    lab = labels.copy()
-    lab["row"] = lab["id"].astype(str).map(pos)
-    lab = lab.dropna(subset=["row"]).reset_index(drop=True)
-    lab["row"] = lab["row"].astype(int)
-    y = lab["polarity"].astype(str)
-    tr, te = stratified_split(y, train_fraction, seed)
-    rows_tr, rows_te = lab["row"].to_numpy()[tr], lab["row"].to_numpy()[te]
-    y_tr, y_te = y.to_numpy()[tr], y.to_numpy()[te]
-    cats = sorted(set(y))
+    lab, y, tr, te, rows_tr, rows_te, y_tr, y_te, cats = _split_labels(texts, labels, "polarity", train_fraction, seed)
     wb = CategoryModel(seed=seed)
     y_all = np.full(len(texts), None, dtype=object)
     y_all[rows_tr] = y_tr
