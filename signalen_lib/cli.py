@@ -107,6 +107,8 @@ def _quiet_libraries(verbose: bool) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(level)
+    # nbconvert (through traitlets) warns on every report that chart images carry no alt text
+    logging.getLogger("traitlets").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:
