@@ -92,7 +92,7 @@ def test_every_tab_screenshot_and_no_developer_dump(page, demo):
     shots.mkdir(parents=True, exist_ok=True)
     for title in TABS:
         _tab(page, title)
-        page.screenshot(path=str(shots / f"dashboard_{title.split()[0].lower()}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"demo_{title.split()[0].lower()}.png"), full_page=True)
     _tab(page, "Kwaliteit")
     main = page.inner_text("body")
     assert "Kwaliteitspoort" in main or "gevalideerd" in main
