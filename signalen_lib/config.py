@@ -62,7 +62,7 @@ class Settings(BaseModel):
     kpi_baseline: str | None = None
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8866
-    dashboard_max_kernels: int = 4
+    dashboard_max_kernels: int = 8
     dashboard_kernel_grace_seconds: int = 30
     lock_wait_seconds: float = 1800.0
     smtp_host: str | None = None

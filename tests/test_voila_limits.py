@@ -28,10 +28,10 @@ def _bench():
 
 def test_settings_reach_the_voila_config(tmp_path):
     settings = load_config(None, data_dir=str(tmp_path / "data"), reports_dir=str(tmp_path / "reports"))
-    assert settings.dashboard_max_kernels == 4 and settings.dashboard_kernel_grace_seconds == 30
+    assert settings.dashboard_max_kernels == 8 and settings.dashboard_kernel_grace_seconds == 30
     conf = voila_config(settings, pool_size=2)
     km = conf["SignalenKernelManager"]
-    assert km["max_kernels"] == 4 and km["orphan_grace"] == 30.0 and km["connect_grace"] == 60.0
+    assert km["max_kernels"] == 8 and km["orphan_grace"] == 30.0 and km["connect_grace"] == 60.0
     assert 1 <= km["reap_interval"] <= 5
     assert conf["Voila"]["kernel_websocket_connection_class"].endswith("kernels.SignalenWebsocketConnection")
     assert conf["VoilaConfiguration"]["show_tracebacks"] is False
