@@ -317,3 +317,13 @@ def test_compliments_wall_page(server, browser):
     pg.screenshot(path=str(_screens_dir() / "dashboard_complimentenmuur.png"))
     ctx.close()
     assert {urlparse(u).hostname for u in urls if u.startswith("http")} <= {"127.0.0.1", "localhost"}
+
+
+def test_root_opens_the_dashboard_and_no_served_page_links_a_cdn(server):
+    """The server's own address leads to the dashboard (not a file listing), and no page it serves
+    (the tree, error pages) references anything outside the server."""
+    status, body = _raw_get(server["base"], "/")
+    assert status == 200 and b"voila/render/dashboard.ipynb" in body and b"Voil\xc3\xa0 Home" not in body
+    for path in ("/", "/voila/tree", "/voila/render/bestaat-niet.ipynb", "/bestaat-niet"):
+        status, body = _raw_get(server["base"], path)
+        assert b"//cdn" not in body and b"jsdelivr" not in body and b"https://" not in body, (path, status)
