@@ -53,7 +53,8 @@ CSS = """
 .signalen-fullwall h2 {font-size: 34px;}
 .signalen-status {font-size: 12px; color: #555;}
 .signalen-tabs .lm-TabBar-tab {flex: 0 0 auto !important; min-width: 0 !important; max-width: none !important; padding: 0 14px;}
-.signalen-table td.nowrap, .signalen-improvements td:nth-child(2) {white-space: nowrap;}
+.signalen-table td.nowrap, .signalen-improvements td:nth-child(2), .signalen-examples td:first-child,
+.signalen-alert-history td:nth-child(-n+2) {white-space: nowrap;}
 </style>
 """
 
