@@ -39,7 +39,7 @@ demo: install chromium ## install, build the demo data, run the pipeline and ser
 	$(BIN)/signalen demo --n $(DEMO_N)
 
 lab: install ## open JupyterLab on notebooks/ with the project's settings (the data scientist's door)
-	SIGNALEN_HOME=$(CURDIR) $(BIN)/jupyter lab --notebook-dir=notebooks --no-browser
+	SIGNALEN_HOME=$(CURDIR) $(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: install chromium ## install and run every test (PostgreSQL and browser tests skip with a message when absent, fail under CI=true)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

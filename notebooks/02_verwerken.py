@@ -23,7 +23,7 @@
 config_path = None  # settings YAML (None: SIGNALEN_CONFIG or the defaults)
 database_url = None  # shared zone URL (None: setting database_url)
 mode: str = "fit"  # "fit": fit, align and assign; "assign": current model assigns new signals (fits when there is none)
-n_topics = None  # number of topics (None: setting n_topics)
+n_topics = None  # number of topics (None: setting n_topics, else one per taxonomy subcategory + free_topics)
 n_topics_range = None  # candidates for model selection, e.g. "40,50,66" (None: no selection)
 seed = None  # random seed (None: setting seed)
 taxonomy_file = None  # taxonomy YAML (None: setting taxonomy_file or the packaged taxonomy)

@@ -8,7 +8,7 @@ import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 STEPS = ["01_verzamelen", "02_verwerken", "03_valideren", "04_maandrapportage", "05_verbeteren"]
 
 
