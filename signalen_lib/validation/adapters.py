@@ -27,21 +27,27 @@ def preprocess(texts: Sequence[str]) -> tuple[list[list[str]], dict]:
 
 
 def topic_weights(
-    texts: Sequence[str], tokens: Sequence[Sequence[str]], settings, *, seed: int = 0, categories: Sequence[str] | None = None
+    texts: Sequence[str], tokens: Sequence[Sequence[str]], settings, *, seed: int = 0, categories: Sequence[str] | None = None,
+    taxonomy=None,
 ) -> tuple[np.ndarray, list[str | None], dict, object]:
     """Fit the workbench's topic model on all texts; return (doc-topic weights, the category each
     topic was named after or None, info, the fitted model or None).
 
-    The taxonomy seeds the model when the labels use its categories; on data with other labels
-    (e.g. a public benchmark) seeding with municipal categories would only mislead, so the model
-    is fitted unseeded there."""
+    ``taxonomy`` (an organisation's own, e.g. ``signalen validate --taxonomy``) seeds the model and
+    sets its number of topics (``topics_for``). Without it the settings' taxonomy seeds the model
+    when the labels use its categories; on data with other labels (e.g. a public benchmark)
+    seeding with municipal categories would only mislead, so the model is fitted unseeded there."""
     from signalen_lib.topics import TopicModel
     from signalen_lib.vocab.taxonomy import load_taxonomy
 
-    taxonomy = load_taxonomy(settings.taxonomy_path) if settings is not None else None
-    seeded = taxonomy is not None and categories is not None and bool(set(categories) & set(taxonomy.keys))
+    if taxonomy is not None:
+        seeded = True
+    else:
+        taxonomy = load_taxonomy(settings.taxonomy_path) if settings is not None else None
+        seeded = taxonomy is not None and categories is not None and bool(set(categories) & set(taxonomy.keys))
     model = TopicModel.from_settings(settings, seed=seed, taxonomy=taxonomy if seeded else None)
     W = np.asarray(model.fit(list(texts)).transform(list(texts)), dtype=float)
     names = list(model.topic_categories_)
-    info = {"topic_model": f"signalen_lib.topics.TopicModel ({W.shape[1]} topics, {'taxonomy-seeded' if seeded else 'unseeded'})"}
+    info = {"topic_model": f"signalen_lib.topics.TopicModel ({W.shape[1]} topics, {'taxonomy-seeded' if seeded else 'unseeded'})",
+            "n_topics": int(W.shape[1])}
     return W, names, info, model

@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         train_fraction: float = typer.Option(0.3, "--train-fraction", help="Share of the labels the workbench and the baseline learn from; the rest is held out."),
         seed: int = typer.Option(0, "--seed", help="Seed for the split, the models and the bootstrap."),
         model_version: Optional[str] = typer.Option(None, "--model-version", help="Store mode: model version to validate (default: the current one)."),
+        taxonomy: Optional[Path] = typer.Option(None, "--taxonomy", help="Standalone mode: the organisation's own taxonomy YAML (same format as the package's): its categories are the label space, its seed words feed the models, its size sets the number of topics."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
         config: Optional[Path] = ConfigOption,
     ) -> None:
@@ -54,10 +55,12 @@ def register(app: typer.Typer) -> None:
                 if labels is None:
                     raise LabelError("--labels is required with --texts")
                 from .standalone import read_simple_labels_csv, read_texts_csv, validate_texts
+                from signalen_lib.vocab.taxonomy import Taxonomy
 
+                tax = Taxonomy.load(taxonomy) if taxonomy is not None else None
                 tdf = read_texts_csv(texts)
-                ldf = read_simple_labels_csv(labels, known_ids=set(tdf["id"]))
-                result = validate_texts(tdf, ldf, train_fraction=train_fraction, seed=seed, settings=settings)
+                ldf = read_simple_labels_csv(labels, known_ids=set(tdf["id"]), taxonomy=tax)
+                result = validate_texts(tdf, ldf, train_fraction=train_fraction, seed=seed, settings=settings, taxonomy=tax)
                 if as_json:
                     typer.echo(to_json(result))
                 else:
@@ -65,6 +68,9 @@ def register(app: typer.Typer) -> None:
                         r = result[who]
                         typer.echo(f"{who:10s} accuracy {r['accuracy']:.3f}  macro-F1 {r['macro_f1']:.3f}  kappa {r['kappa']:.3f}  (n={r['n']})")
                 return
+            if taxonomy is not None:
+                raise LabelError("--taxonomy works with --texts (standalone mode); in store mode the setting "
+                                 "'taxonomy_file' is the taxonomy")
             from .report import validate_store
 
             report = validate_store(

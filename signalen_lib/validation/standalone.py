@@ -21,6 +21,7 @@ from .labels import LabelError
 from ..categories import CategoryModel, seed_words_from_taxonomy
 from .metrics import evaluate, summary
 from .models import TfidfBaseline, learn_topic_category_map
+from signalen_lib.vocab.taxonomy import CategoryTree
 
 
 def read_texts_csv(path: str | Path) -> pd.DataFrame:
@@ -50,12 +51,17 @@ def read_texts_csv(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def read_simple_labels_csv(path: str | Path, known_ids, categories=None) -> pd.DataFrame:
-    """``id,category`` (or ``signal_id,category``); the first row per id is its main category."""
+def read_simple_labels_csv(path: str | Path, known_ids, categories=None, taxonomy=None) -> pd.DataFrame:
+    """``id,category`` (or ``signal_id,category``); the first row per id is its main category.
+    With ``taxonomy`` the label space is its categories plus ``overig``: any other value is an
+    error naming file, line and field."""
     from .labels import read_labels_csv
     from signalen_lib.vocab.taxonomy import tree_from_keys
 
-    tree = tree_from_keys(categories) if categories is not None else None
+    if taxonomy is not None:
+        tree = CategoryTree.from_taxonomy(taxonomy)
+    else:
+        tree = tree_from_keys(categories) if categories is not None else None
     df = read_labels_csv(path, known_ids=known_ids, tree=tree)
     df = df[df["rank"] == 1].drop_duplicates("signal_id")
     return df[["signal_id", "category"]].rename(columns={"signal_id": "id"}).reset_index(drop=True)
@@ -100,23 +106,34 @@ def validate_texts(
     seed: int = 0,
     settings=None,
     n_boot: int = 200,
+    taxonomy=None,
 ) -> dict:
     """Run the workbench on all texts and score it and the baseline on the held-out labels.
 
-    ``texts``: columns id, text; ``labels``: columns id, category. Returns one JSON-friendly dict.
+    ``texts``: columns id, text; ``labels``: columns id, category. ``taxonomy``: an organisation's
+    own :class:`~signalen_lib.vocab.taxonomy.Taxonomy` (``signalen validate --taxonomy``): it
+    seeds the topic model, sets its number of topics and gives the category model its seed
+    words (default: the settings' taxonomy, used only when the labels share its keys). Returns
+    one JSON-friendly dict.
     """
     t0 = time.perf_counter()
     texts = texts.reset_index(drop=True)
     info: dict = {}
+    if taxonomy is not None:
+        known = CategoryTree.from_taxonomy(taxonomy).keys
+        unknown = sorted(set(labels["category"].astype(str)) - set(known))
+        if unknown:
+            raise LabelError(f"labels, field 'category': {unknown[0]!r} is not a category of the taxonomy "
+                             f"(known: {', '.join(known)})")
     masked, i1 = _adapters.mask_texts(texts["text"].astype(str).tolist(), settings)
     tokens, i2 = _adapters.preprocess(masked)
     W, named, i3, topic_model = _adapters.topic_weights(
-        masked, tokens, settings, seed=seed, categories=sorted(set(labels["category"].astype(str)))
+        masked, tokens, settings, seed=seed, categories=sorted(set(labels["category"].astype(str))), taxonomy=taxonomy,
     )
     info.update(i1), info.update(i2), info.update(i3)
     lab, y, tr, te, rows_tr, rows_te, y_tr, y_te, cats = _split_labels(texts, labels, "category", train_fraction, seed)
 
-    seed_words = _seed_words(settings, cats)
+    seed_words = _seed_words(settings, cats, taxonomy)
     wb = CategoryModel(seed=seed, seed_words=seed_words)
     y_all = np.full(len(texts), None, dtype=object)
     y_all[rows_tr] = y_tr
@@ -155,15 +172,17 @@ def validate_texts(
     }
 
 
-def _seed_words(settings, categories) -> dict | None:
+def _seed_words(settings, categories, taxonomy=None) -> dict | None:
     """The taxonomy's seed words for the labels' categories (None when the labels use other
-    categories, e.g. a public benchmark: municipal seed words would only mislead there)."""
-    try:
-        from ..topics import load_taxonomy
+    categories, e.g. a public benchmark: municipal seed words would only mislead there).
+    ``taxonomy``: the organisation's own; default the settings' one."""
+    if taxonomy is None:
+        try:
+            from ..topics import load_taxonomy
 
-        taxonomy = load_taxonomy(settings.taxonomy_path) if settings is not None else None
-    except Exception:  # noqa: BLE001 - no taxonomy, no prior
-        return None
+            taxonomy = load_taxonomy(settings.taxonomy_path) if settings is not None else None
+        except Exception:  # noqa: BLE001 - no taxonomy, no prior
+            return None
     if taxonomy is None or not set(categories) & set(taxonomy.keys):
         return None
     return {k: v for k, v in seed_words_from_taxonomy(taxonomy).items() if k in set(categories)}

@@ -7,6 +7,7 @@ Every other part asks one of these two for names and keys (``Taxonomy.category_n
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,72 @@ from typing import Any
 
 import yaml
 
+from signalen_lib.config import ConfigError
+
 OVERIG = "overig"
+
+
+class TaxonomyError(ConfigError):
+    """A taxonomy file is wrong; the message names the file and the field."""
+
+
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_CATEGORY_FIELDS = {"key", "name", "seeds", "subcategories"}
+_SUBCATEGORY_FIELDS = {"key", "name", "seeds"}
+
+
+def check_taxonomy_dict(data: Any, source: str = "taxonomy") -> None:
+    """Check a taxonomy as read from YAML (``categories``: key, name, seeds, subcategories) and
+    raise :class:`TaxonomyError` naming ``source`` and the field at the first problem: keys are
+    lower-case slugs (``a-z``, ``0-9``, ``_``), unique, never ``overig``; seeds are lists of
+    words; every seed group (a subcategory, or a category without subcategories) has seed words."""
+
+    def bad(field: str, msg: str) -> TaxonomyError:
+        return TaxonomyError(f"{source}, field '{field}': {msg}")
+
+    if not isinstance(data, dict) or not isinstance(data.get("categories"), list) or not data["categories"]:
+        raise bad("categories", "a taxonomy needs a non-empty list 'categories'")
+    extra = set(data) - {"categories"}
+    if extra:
+        raise bad(sorted(extra)[0], "unknown field (a taxonomy has only 'categories')")
+    seen: dict[str, str] = {}
+
+    def check_node(node: Any, where: str, allowed: set[str]) -> list[str]:
+        if not isinstance(node, dict):
+            raise bad(where, f"expected a mapping with {', '.join(sorted(allowed))}, got {type(node).__name__}")
+        for f in node:
+            if f not in allowed:
+                raise bad(f"{where}.{f}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+        key = node.get("key")
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise bad(f"{where}.key", f"{key!r} is not a key: use lower-case letters, digits and '_'")
+        if key == OVERIG:
+            raise bad(f"{where}.key", f"'{OVERIG}' is reserved for texts without a category")
+        if key in seen:
+            raise bad(f"{where}.key", f"{key!r} is used twice (also at {seen[key]})")
+        seen[key] = where
+        name = node.get("name", key)
+        if not isinstance(name, str) or not name.strip():
+            raise bad(f"{where}.name", "the name must be non-empty text")
+        seeds = node.get("seeds") or []
+        if not isinstance(seeds, list):
+            raise bad(f"{where}.seeds", "expected a list of seed words")
+        for i, w in enumerate(seeds):
+            if not isinstance(w, (str, int)) or not str(w).strip():
+                raise bad(f"{where}.seeds[{i}]", f"{w!r} is not a seed word")
+        return [str(w) for w in seeds]
+
+    for ci, c in enumerate(data["categories"]):
+        where = f"categories[{ci}]"
+        seeds = check_node(c, where, _CATEGORY_FIELDS)
+        subs = c.get("subcategories") or []
+        if not isinstance(subs, list):
+            raise bad(f"{where}.subcategories", "expected a list of subcategories")
+        for si, s in enumerate(subs):
+            if not check_node(s, f"{where}.subcategories[{si}]", _SUBCATEGORY_FIELDS):
+                raise bad(f"{where}.subcategories[{si}].seeds", f"subcategory {s['key']!r} has no seed words")
+        if not subs and not seeds:
+            raise bad(f"{where}.seeds", f"category {c['key']!r} has no seed words (and no subcategories)")
 
 
 @dataclass(frozen=True)
@@ -50,12 +116,19 @@ class Taxonomy:
 
     @classmethod
     def load(cls, path: str | Path) -> "Taxonomy":
+        """Read and check a taxonomy file; a wrong file raises :class:`TaxonomyError` naming the
+        file and the field (``categories[2].subcategories[0].seeds``)."""
         path = Path(path)
         if not path.exists():
-            from signalen_lib.config import ConfigError
-
-            raise ConfigError(f"setting 'taxonomy_file': {path} does not exist")
-        return cls.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            raise TaxonomyError(f"setting 'taxonomy_file': {path} does not exist")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            raise TaxonomyError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        check_taxonomy_dict(data, source=str(path))
+        return cls.from_dict(data)
 
     def to_dict(self) -> dict[str, Any]:
         return {"categories": [
