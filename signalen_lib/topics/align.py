@@ -80,8 +80,11 @@ def align_topics(new, old, *, max_distance: float = DEFAULT_MAX_DISTANCE, metric
         for r, k in t["seed_key"].items():
             if isinstance(k, str) and k in old_by_key:
                 matched[int(r)] = int(old_by_key[k])
-    # the others: Hungarian matching on topic-word distances
-    rest_r = [int(r) for r in t.index if int(r) not in matched]
+    # the others: Hungarian matching on topic-word distances. A seeded topic is its seed group:
+    # one whose group is new (staff merged or split categories) is a new topic, not an old one
+    # under a new name, so it keeps the category the taxonomy gives it
+    seeded_new = {int(r) for r, k in t["seed_key"].items() if isinstance(k, str)} if "seed_key" in t.columns else set()
+    rest_r = [int(r) for r in t.index if int(r) not in matched and int(r) not in seeded_new]
     rest_c = [int(c) for c in prev.index if int(c) not in set(matched.values())]
     if rest_r and rest_c:
         sub = D[np.ix_(rest_r, rest_c)]
@@ -89,8 +92,15 @@ def align_topics(new, old, *, max_distance: float = DEFAULT_MAX_DISTANCE, metric
         for r, c in zip(rows, cols):
             if sub[r, c] <= max_distance:
                 matched[rest_r[r]] = rest_c[c]
+    # a category that is no longer in the taxonomy (merged away) is not carried over
+    taxonomy = getattr(new, "taxonomy", None)
+    allowed = None if taxonomy is None else set(taxonomy.all_keys())
     for r, c in matched.items():
-        for col in ("stable_id", "name", "category", "subcategory"):
+        cols = ["stable_id", "name", "category", "subcategory"]
+        if allowed is not None and (prev.loc[c, "category"] not in allowed
+                                    or (isinstance(prev.loc[c, "subcategory"], str) and prev.loc[c, "subcategory"] not in allowed)):
+            cols = ["stable_id"]
+        for col in cols:
             t.loc[r, col] = prev.loc[c, col]
         t.loc[r, "is_new"] = False
         t.loc[r, "matched_distance"] = float(D[r, c])

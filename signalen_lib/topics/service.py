@@ -53,8 +53,12 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
     ``compare_version`` ("current", a version, or None), save it and (``assign``) write
     ``signal_categories``/``signal_topics`` for every signal. Returns the model (``version_``,
     ``metrics_``, ``alignment_`` set)."""
-    if isinstance(taxonomy, str):
-        taxonomy = load_taxonomy(settings.taxonomy_path if taxonomy == "settings" else taxonomy)
+    if taxonomy == "settings":  # the taxonomy file plus staff's edits (merge, split, move-word)
+        from signalen_lib.categories.edits import effective_taxonomy
+
+        taxonomy = effective_taxonomy(store, settings)
+    elif isinstance(taxonomy, str):
+        taxonomy = load_taxonomy(taxonomy)
     if passes is not None:
         params["passes"] = passes
     if n_topics is not None:

@@ -20,7 +20,7 @@ from .models import TfidfBaseline
 from .standalone import stratified_split
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
-from signalen_lib.vocab.taxonomy import OVERIG, load_category_tree
+from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree
 
 
 def _json_safe(obj):
@@ -240,13 +240,17 @@ def validate_store(
     into ``settings.runs_dir / run_id / 'validation'``; record the run in ``validation_runs``."""
     from ..store import open_store
 
-    tree = load_category_tree(settings.taxonomy_path)
-    names = {c.key: c.name for c in tree.categories}
+    from ..categories.edits import shaped_taxonomy, translate_labels
+
     run_id = run_id or new_run_id("validation")
     with open_store(settings, restricted=False) as store:
         db = store.shared
+        # the taxonomy file plus staff's edits: a merged category's labels count for its new category
+        shaped = shaped_taxonomy(db, settings)
+        tree = CategoryTree.from_taxonomy(shaped.taxonomy)
+        names = {c.key: c.name for c in tree.categories}
         model_version = model_version or current_topic_model(db)
-        rows = load_label_rows(db, labels_source, tree)
+        rows = translate_labels(load_label_rows(db, labels_source, tree), shaped)
         gold = main_labels(rows)
         pred = model_assignments(db, model_version)
         texts = db.query_df("SELECT signal_id, text FROM signals")
