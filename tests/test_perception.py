@@ -225,3 +225,47 @@ def test_assign_perception_reads_the_labels_table(store, settings):
     store.shared.insert_df("labels", lab)
     summary = assign_perception(store, settings, model=PerceptionClassifier(min_df=1), evaluate=False)
     assert summary["n_labelled"] == len(sub)
+
+
+def test_a_source_in_a_staff_voice_is_judged_by_the_lexicon():
+    """KTO texts in the citizen's own words teach "a problem described = klacht"; call-back notes
+    written by staff in the third person report problems neutrally and say so when the citizen
+    was angry. Without any hand label the notes get mostly the lexicon's judgement, the
+    first-person complaint letters the model's."""
+    from signalen_lib.perception.lexicon import first_person_share, lexicon_counts, voice_weight
+
+    rng = np.random.default_rng(3)
+    problems = ["de container is al weken niet geleegd", "mijn aanslag klopt niet", "de lantaarnpaal is kapot",
+                "ik heb nog geen reactie op mijn aanvraag", "de stoep ligt open"]
+    rows = []
+    for i in range(240):
+        p = problems[i % 5]
+        kind = i % 3
+        text = [f"ik vind het slecht: {p}", f"ik had een vraag, het ging wel: {p}", "ik ben heel vriendelijk geholpen, top"][kind]
+        score = [int(rng.integers(0, 5)), int(rng.integers(6, 8)), int(rng.integers(8, 11))][kind]
+        rows.append({"signal_id": f"kto:{i}", "source": "kto", "score": score, "text": text,
+                     "truth": ["klacht", "neutraal", "compliment"][kind]})
+    for i in range(100):
+        angry = i % 4 == 0
+        p = problems[i % 5].replace("mijn", "haar").replace("ik heb", "mw heeft")
+        rows.append({"signal_id": f"tb:{i}", "source": "terugbelnotitie", "score": None,
+                     "text": f"klt belt. {p}. {'klant erg boos. ' if angry else ''}graag terugbellen",
+                     "truth": "klacht" if angry else "neutraal"})
+        rows.append({"signal_id": f"kl:{i}", "source": "klacht", "score": None,
+                     "text": f"geachte heer, mevrouw, ik wil melden dat {problems[(i + 2) % 5]}", "truth": "klacht"})
+    df = pd.DataFrame(rows)
+    assert lexicon_counts("niet vriendelijk en slecht") == (2, 0) and lexicon_counts("heel vriendelijk, top") == (0, 2)
+    tb, kl = df["source"] == "terugbelnotitie", df["source"] == "klacht"
+    assert first_person_share(df.loc[tb, "text"].tolist()) == 0.0
+    assert voice_weight(df.loc[kl, "text"].tolist(), 0.9) == 1.0
+    for lexicon_prior in (False, True):
+        m = PerceptionClassifier(min_df=1, lexicon_prior=lexicon_prior).fit(df["text"], scores=df["score"], sources=df["source"])
+        pred = m.predict(df["text"], sources=df["source"])
+        acc_tb = (pred[tb] == df.loc[tb, "truth"]).mean()
+        acc_kl = (pred[kl] == df.loc[kl, "truth"]).mean()
+        if not lexicon_prior:
+            assert acc_tb < 0.5  # the KTO lesson calls every reported problem a klacht
+        else:
+            assert m.describe_priors()["terugbelnotitie"]["text_model_weight"] < 0.2
+            assert m.describe_priors()["klacht"]["text_model_weight"] == 1.0
+            assert acc_tb > 0.9 and acc_kl > 0.9

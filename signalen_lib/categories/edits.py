@@ -25,7 +25,7 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import pandas as pd
@@ -46,7 +46,7 @@ class CategoryEdit:
     """One row of ``category_edits``."""
 
     edit_id: int
-    created_at: datetime
+    created_at: datetime  # UTC
     author: str
     action: str
     payload: dict
@@ -284,7 +284,7 @@ def _insert(db, settings, author: str, action: str, payload: dict, target_edit: 
     if not author:
         raise CategoryEditError("vul uw naam in: elke wijziging wordt met naam vastgelegd")
     edits = list_edits(db)
-    edit = CategoryEdit(max((e.edit_id for e in edits), default=0) + 1, datetime.now().replace(microsecond=0),
+    edit = CategoryEdit(max((e.edit_id for e in edits), default=0) + 1, datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None),
                         author, action, payload, target_edit)
     if action != "undo":  # it must apply on top of what is in force now
         apply_edits(base_taxonomy(settings), [*edits, edit], strict=True)

@@ -23,6 +23,16 @@ already has:
   raises accuracy on unscored sources from 0.54 to 0.72 without any labels; a few hundred hand
   labels do far more (``benchmarks/bench_perception.py``). ``source_feature`` > 0 adds a one-hot
   source feature (off by default: it over-fitted the class mix on small label sets).
+* **Voice: a lexicon prior for sources written by staff** (``lexicon_prior``, on by default). The
+  label shift above is not the whole story: KTO texts are written by the citizen, and there a
+  problem described is a complaint; a call-back note is written *about* the citizen by staff, who
+  report the problem neutrally and write "klant boos" or "bedankt" when there was a feeling to
+  report. For each source without scores or enough labels the model is mixed with a small Dutch
+  evaluative lexicon (weighted geometric mean; :mod:`signalen_lib.perception.lexicon`), the
+  model's weight being the source's share of first-person texts relative to the training texts'
+  (at most 1): complaint letters ("ik", "mijn") keep the model, call-back notes get the lexicon.
+  On the synthetic corpus this raises accuracy on the unscored sources from 0.57 to 0.87 without
+  any hand label.
 
 The classifier is word (1-2) + character (3-5, within word bounds) TF-IDF n-grams and a
 multinomial logistic regression, in scikit-learn estimator style.
@@ -45,6 +55,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
+from signalen_lib.perception.lexicon import first_person_share, lexicon_proba, voice_weight
 from signalen_lib.schema import PERCEPTIONS
 from signalen_lib.store.queries import analyze
 
@@ -105,7 +116,8 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
 
     Fitted attributes: ``vectorizer_``, ``clf_``, ``classes_``, ``train_prior_`` (class shares
     of the training set), ``source_priors_`` ({source: prior array}), ``prior_method_``
-    ({source: "labels" | "em" | "train"}), ``n_weak_``, ``n_labelled_``.
+    ({source: "labels" | "em" | "train"}), ``source_voice_`` ({source: weight of the text model
+    against the lexicon}), ``n_weak_``, ``n_labelled_``.
     """
 
     def __init__(
@@ -122,6 +134,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
         source_feature: float = 0.0,
         em_smoothing: float = 0.1,
         max_train: int | None = 200_000,
+        lexicon_prior: bool = True,
         random_state: int = 42,
     ):
         self.score_bins = score_bins
@@ -136,6 +149,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
         self.source_feature = source_feature
         self.em_smoothing = em_smoothing
         self.max_train = max_train
+        self.lexicon_prior = lexicon_prior
         self.random_state = random_state
 
     # ---- fitting -------------------------------------------------------------------------
@@ -199,9 +213,11 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
         self.train_prior_ = np.array([(weight[train] * (yt == c)).sum() for c in CLASSES]) / weight[train].sum()
         self.n_weak_ = int((~is_hand[train]).sum())
         self.n_labelled_ = int(is_hand.sum())
-        # class prior per source
+        # class prior per source; for a source without scores or labels also its voice (see lexicon.py)
         self.source_priors_: dict[str, np.ndarray] = {}
         self.prior_method_: dict[str, str] = {}
+        self.source_voice_: dict[str, float] = {}
+        self.voice_reference_ = first_person_share(texts[train]) if self.lexicon_prior else 0.0
         if self.adapt_priors and sources is not None:
             for s in pd.unique(src):
                 m = src == s
@@ -220,6 +236,8 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
                     base = self._base_proba(texts[idx], src[idx])
                     self.source_priors_[s] = _em_prior(base, self.train_prior_, smoothing=self.em_smoothing)
                     self.prior_method_[s] = "em"
+                    if self.lexicon_prior:
+                        self.source_voice_[s] = voice_weight(texts[idx], self.voice_reference_)
         return self
 
     # ---- prediction ----------------------------------------------------------------------
@@ -232,6 +250,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X, sources=None) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` order (klacht, neutraal, compliment).
         With ``sources`` (and ``adapt_priors``) each row is re-weighted to its source's prior."""
+        X = pd.Series(list(X), dtype="object").fillna("").astype(str).to_numpy()
         proba = self._base_proba(X, sources)
         if sources is not None and self.adapt_priors and self.source_priors_:
             src = pd.Series(list(sources), dtype="object").fillna("?").to_numpy()
@@ -239,6 +258,13 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
                 m = src == s
                 if m.any():
                     proba[m] = _shift(proba[m], self.train_prior_, prior)
+            # a source in a staff voice: the weighted geometric mean of the model and the lexicon
+            for s, a in getattr(self, "source_voice_", {}).items():
+                m = src == s
+                if m.any() and a < 1.0:
+                    z = a * np.log(np.clip(proba[m], 1e-9, None)) + (1 - a) * np.log(lexicon_proba(X[m]))
+                    z = np.exp(z - z.max(axis=1, keepdims=True))
+                    proba[m] = z / z.sum(axis=1, keepdims=True)
         return proba
 
     def predict(self, X, sources=None) -> np.ndarray:
@@ -252,6 +278,8 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
             out[s] = {"method": method}
             if s in self.source_priors_:
                 out[s].update({c: round(float(p), 3) for c, p in zip(CLASSES, self.source_priors_[s])})
+            if s in getattr(self, "source_voice_", {}):
+                out[s]["text_model_weight"] = round(float(self.source_voice_[s]), 3)
         return out
 
 
