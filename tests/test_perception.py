@@ -269,3 +269,10 @@ def test_a_source_in_a_staff_voice_is_judged_by_the_lexicon():
             assert m.describe_priors()["terugbelnotitie"]["text_model_weight"] < 0.2
             assert m.describe_priors()["klacht"]["text_model_weight"] == 1.0
             assert acc_tb > 0.9 and acc_kl > 0.9
+    # with hand labels on the notes, those labels choose the model's weight against the lexicon
+    # (out of fold), and the notes stay right
+    y = np.where(tb & (np.arange(len(df)) % 3 == 0), df["truth"], None)
+    m = PerceptionClassifier(min_df=1, min_labels_for_prior=20).fit(df["text"], y, scores=df["score"], sources=df["source"])
+    assert m.prior_method_["terugbelnotitie"] == "labels" and 0.0 < m.source_voice_["terugbelnotitie"] <= 1.0
+    rest = tb & pd.isna(y)
+    assert (m.predict(df.loc[rest, "text"], sources=df.loc[rest, "source"]) == df.loc[rest, "truth"]).mean() > 0.9

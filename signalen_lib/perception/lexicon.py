@@ -89,3 +89,9 @@ def voice_weight(source_texts: Sequence[str], reference_share: float) -> float:
     if reference_share <= 0:
         return 1.0
     return float(min(1.0, first_person_share(source_texts) / reference_share))
+
+
+def polarity_seed_words() -> dict[str, list[str]]:
+    """The lexicon as seed words for a category model over positive / negative / neutral labels
+    (``signalen perception --texts …``): a prior, which the labels can overrule."""
+    return {"negative": sorted(NEGATIVE), "positive": sorted(POSITIVE)}

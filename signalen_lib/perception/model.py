@@ -32,7 +32,9 @@ already has:
   model's weight being the source's share of first-person texts relative to the training texts'
   (at most 1): complaint letters ("ik", "mijn") keep the model, call-back notes get the lexicon.
   On the synthetic corpus this raises accuracy on the unscored sources from 0.57 to 0.87 without
-  any hand label.
+  any hand label. A source in a staff voice *with* enough hand labels gets the weight (of its
+  voice weight, 0.25, 0.5, 0.75 or 1) under which its labels, predicted out of fold, are most
+  likely: the labels decide how far the lexicon is still needed (300 labels: 0.80 -> 0.85).
 
 The classifier is word (1-2) + character (3-5, within word bounds) TF-IDF n-grams and a
 multinomial logistic regression, in scikit-learn estimator style.
@@ -226,6 +228,10 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
                 if n_hand >= self.min_labels_for_prior:
                     # the source's own hand labels (in the training set) taught the model its texts
                     self.prior_method_[s] = "labels"
+                    if self.lexicon_prior and sources is not None:
+                        w = voice_weight(texts[m], self.voice_reference_)
+                        if w < 1.0:  # a staff voice: let the source's labels say how far to trust the model
+                            self.source_voice_[s] = self._voice_from_labels(texts, hand, scores, src, s, w)
                 elif has_score >= 0.5:
                     # a scored source is the training distribution itself
                     self.prior_method_[s] = "scores"
@@ -239,6 +245,36 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
                     if self.lexicon_prior:
                         self.source_voice_[s] = voice_weight(texts[idx], self.voice_reference_)
         return self
+
+    def _voice_from_labels(self, texts, hand, scores, src, source: str, voice: float) -> float:
+        """The text model's weight for a labelled source in a staff voice, chosen on its hand
+        labels: two folds, each predicted by a model fitted without that fold's labels; the weight
+        (of ``voice``, 0.25, 0.5, 0.75, 1) with the highest out-of-fold likelihood wins."""
+        from sklearn.base import clone
+
+        rows = np.flatnonzero(pd.notna(hand) & (src == source))
+        rng = np.random.default_rng(self.random_state)
+        fold = rng.permutation(len(rows)) % 2
+        oof = np.zeros((len(rows), 3))
+        params = {"lexicon_prior": False, "adapt_priors": False,
+                  "max_train": min(self.max_train or 50_000, 50_000)}
+        for f in (0, 1):
+            held = rows[fold == f]
+            y = hand.copy()
+            y[held] = None
+            sub = clone(self).set_params(**params).fit(texts, y, scores=scores)
+            oof[fold == f] = sub._base_proba(texts[held])
+        truth = np.array([CLASSES.index(v) for v in hand[rows]])
+        lex = np.log(lexicon_proba(texts[rows]))
+        best, best_ll = 1.0, -np.inf
+        for a in sorted({round(float(voice), 3), 0.25, 0.5, 0.75, 1.0}):
+            z = a * np.log(np.clip(oof, 1e-9, None)) + (1 - a) * lex
+            z = z - z.max(axis=1, keepdims=True)
+            logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            ll = float(logp[np.arange(len(rows)), truth].mean())
+            if ll > best_ll + 1e-9:
+                best, best_ll = a, ll
+        return best
 
     # ---- prediction ----------------------------------------------------------------------
     def _base_proba(self, texts, sources=None) -> np.ndarray:
@@ -258,8 +294,10 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
                 m = src == s
                 if m.any():
                     proba[m] = _shift(proba[m], self.train_prior_, prior)
+        if sources is not None and getattr(self, "source_voice_", None):
+            src = pd.Series(list(sources), dtype="object").fillna("?").to_numpy()
             # a source in a staff voice: the weighted geometric mean of the model and the lexicon
-            for s, a in getattr(self, "source_voice_", {}).items():
+            for s, a in self.source_voice_.items():
                 m = src == s
                 if m.any() and a < 1.0:
                     z = a * np.log(np.clip(proba[m], 1e-9, None)) + (1 - a) * np.log(lexicon_proba(X[m]))

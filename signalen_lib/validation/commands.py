@@ -117,12 +117,14 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..store import open_store
         from .labels import LabelError, import_labels_csv
-        from signalen_lib.vocab.taxonomy import load_category_tree
+        from signalen_lib.categories.edits import shaped_taxonomy
+        from signalen_lib.vocab.taxonomy import CategoryTree
 
         settings = load_config(config)
         try:
             with open_store(settings, restricted=False) as store:
-                n = import_labels_csv(store.shared, path, tree=load_category_tree(settings.taxonomy_path), default_labeller=labeller)
+                tree = CategoryTree.from_taxonomy(shaped_taxonomy(store.shared, settings).taxonomy)  # file + staff's edits
+                n = import_labels_csv(store.shared, path, tree=tree, default_labeller=labeller)
         except LabelError as exc:
             typer.echo(f"signalen: error: {exc}", err=True)
             raise SystemExit(2)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..schema import PERCEPTIONS
 from .labels import Label, LabelError, MAX_CATEGORIES, load_labels, save_label
-from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree, load_category_tree
+from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree
 
 PERCEPTION_CODES = {"c": "compliment", "n": "neutraal", "k": "klacht"}
 
@@ -66,7 +66,12 @@ class LabellingApp:
 
     def __init__(self, settings, labeller: str | None = None, sample_id: str | None = None, tree: CategoryTree | None = None):
         self.settings = settings
-        self.tree = tree or load_category_tree(settings.taxonomy_path)
+        if tree is None:  # the shaped categories: the taxonomy file plus staff's edits
+            from ..categories.edits import shaped_taxonomy
+
+            with _open(settings) as store:
+                tree = CategoryTree.from_taxonomy(shaped_taxonomy(store.shared, settings).taxonomy)
+        self.tree = tree
         # number codes: taxonomy categories 1..K, overig 0
         self.codes: dict[str, str] = {}
         n = 0

@@ -263,14 +263,17 @@ def perception_texts(
     n_boot: int = 0,
 ) -> dict:
     """Perception from few labels: the workbench's model (:class:`CategoryModel` on the masked
-    texts, self-trained on the unlabelled ones) against TF-IDF + logistic regression, both
+    texts, self-trained on the unlabelled ones, with the perception lexicon's words as seed words)
+    against TF-IDF + logistic regression, both
     trained on the same stratified ``train_fraction`` of ``labels`` (id, polarity) and scored on
     the rest. Returns one JSON-friendly dict."""
     t0 = time.perf_counter()
     texts = texts.reset_index(drop=True)
     masked, info = _adapters.mask_texts(texts["text"].astype(str).tolist(), settings)
     lab, y, tr, te, rows_tr, rows_te, y_tr, y_te, cats = _split_labels(texts, labels, "polarity", train_fraction, seed)
-    wb = CategoryModel(seed=seed)
+    from signalen_lib.perception.lexicon import polarity_seed_words
+
+    wb = CategoryModel(seed=seed, seed_words=polarity_seed_words())  # the perception lexicon as a prior
     y_all = np.full(len(texts), None, dtype=object)
     y_all[rows_tr] = y_tr
     wb.fit(masked, y_all)
