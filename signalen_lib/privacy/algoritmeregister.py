@@ -302,7 +302,11 @@ def build_entry(store, settings: Settings) -> RegisterEntry:
             "3. Categoriemodel: een TF-IDF met logistische regressie, getraind op de teksten waarover LDA het "
             "zekerst is, verfijnt de indeling; onder een drempel van "
             f"{fmt_num(m['overig_threshold'] if m else settings.overig_threshold)} wordt een tekst 'overig'. "
-            "4. Beleving: een classificatiemodel (compliment, neutraal, klacht). "
+            "Medewerkers kunnen categorieën samenvoegen, splitsen en startwoorden verplaatsen; elke wijziging wordt "
+            "met naam en tijdstip vastgelegd en geldt vanaf de volgende training. "
+            "4. Beleving: een classificatiemodel (compliment, neutraal, klacht), getraind op de KTO-cijfers; voor "
+            "bronnen die medewerkers over een inwoner schrijven (zoals terugbelnotities) weegt een lijst met "
+            "Nederlandse waarderende woorden mee. "
             "Het model leert niet zelf bij tijdens gebruik: een nieuwe versie wordt bewust getraind en gevalideerd. "
             f"{model_line}{perception} {quality_text(v, settings)}"),
         "provider": "Intern ontwikkeld (open source werkbank signalen)",
