@@ -22,11 +22,11 @@ FIT = dict(passes=3, chunksize=300, no_below=2, coherence_sample=300)
 
 
 @pytest.fixture
-def shaped(settings_factory, tmp_path):
+def shaped(settings_factory, tmp_path, backend):
+    """Settings with the toy taxonomy as the organisation's file, on DuckDB and on PostgreSQL."""
     tax = tmp_path / "toy.yaml"
     tax.write_text(yaml.safe_dump(TOY_TAXONOMY, allow_unicode=True), encoding="utf-8")
-    settings = settings_factory("duckdb", taxonomy_file=str(tax), free_topics=2)
-    return settings
+    return settings_factory(backend, taxonomy_file=str(tax), free_topics=2)
 
 
 def _insert(store, df):
@@ -176,7 +176,8 @@ def test_cli(shaped, tmp_path, capsys):
 
     cfg = tmp_path / "cfg.yaml"
     cfg.write_text(yaml.safe_dump({"data_dir": str(shaped.data_dir), "reports_dir": str(tmp_path / "r"),
-                                   "taxonomy_file": str(shaped.taxonomy_path)}))
+                                   "taxonomy_file": str(shaped.taxonomy_path), "database_url": shaped.database_url,
+                                   "restricted_url": shaped.restricted_url}))
 
     def run(*argv):
         buf = io.StringIO()
@@ -237,7 +238,8 @@ def test_the_notebook_runs_under_papermill(shaped, tmp_path):
     root = Path(__file__).resolve().parents[1]
     cfg = tmp_path / "cfg.yaml"
     cfg.write_text(yaml.safe_dump({"data_dir": str(shaped.data_dir), "reports_dir": str(tmp_path / "r"),
-                                   "taxonomy_file": str(shaped.taxonomy_path)}))
+                                   "taxonomy_file": str(shaped.taxonomy_path), "database_url": shaped.database_url,
+                                   "restricted_url": shaped.restricted_url}))
     out = tmp_path / "out.ipynb"
     pm.execute_notebook(str(root / "notebooks" / "categorieen" / "vormgeven.ipynb"), str(out),
                         parameters={"config_path": str(cfg), "author": "Anna"}, kernel_name="python3",
