@@ -18,6 +18,7 @@ _MIGRATION_MODULES = (
     "signalen_lib.improvements.tables",
     "signalen_lib.runs.tables",
     "signalen_lib.dashboard.tables",
+    "signalen_lib.national.tables",
 )
 
 

@@ -462,6 +462,28 @@ def _block(plan, org, b, m, P, srcs, excess, days, topics, offset) -> pd.DataFra
     return df[cols]
 
 
+def national_daily_counts(plan: NationalPlan) -> pd.DataFrame:
+    """Daily counts per organisation and national category, drawn from exactly the distribution
+    the streamed corpus uses, without texts (fast: for statistics over many seeds).
+    Columns: org_code, day, category, n."""
+    days = np.arange(np.datetime64(plan.start, "D"), np.datetime64(plan.end, "D") + np.timedelta64(1, "D"))
+    topics = _topics()
+    M = _common_multipliers(days, topics, plan.seed)
+    cats = sorted({t[0] for t in topics})
+    cat_idx = np.array([cats.index(t[0]) for t in topics])
+    frames = []
+    for org in plan.organisations:
+        P, srcs, _ = _org_cells(plan, org, days, topics, M)
+        rng = np.random.default_rng([plan.seed, 20, sum(map(ord, org.code))])
+        counts = rng.multinomial(plan.counts[org.code], P).reshape(len(srcs), len(topics), len(days)).sum(0)
+        per_cat = np.zeros((len(cats), len(days)), dtype=np.int64)
+        np.add.at(per_cat, cat_idx, counts)
+        c_i, d_i = np.nonzero(per_cat)
+        frames.append(pd.DataFrame({"org_code": org.code, "day": pd.to_datetime(days[d_i]),
+                                    "category": np.array(cats, dtype=object)[c_i], "n": per_cat[c_i, d_i]}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def national_chunks(n: int, organisations=DEFAULT_ORGANISATIONS, seed: int = 42, chunk_size: int = 50_000,
                     **kwargs) -> Iterator[pd.DataFrame]:
     """Shortcut: ``iter_national(national_plan(n, organisations, seed, chunk_size=chunk_size, **kwargs))``."""
