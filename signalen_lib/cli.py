@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "signalen_lib.improvements.commands",
     "signalen_lib.runs.commands",
     "signalen_lib.dashboard.commands",
+    "signalen_lib.national.commands",
 )
 
 ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
@@ -82,6 +83,7 @@ COMMAND_INDEX: dict[str, str] = {
     **dict.fromkeys(("effect", "improvements"), "signalen_lib.improvements.commands"),
     **dict.fromkeys(("pipeline", "report", "runs", "demo"), "signalen_lib.runs.commands"),
     "serve": "signalen_lib.dashboard.commands",
+    **dict.fromkeys(("publish", "national-effect"), "signalen_lib.national.commands"),
 }
 
 
