@@ -95,7 +95,8 @@ def test_canaries_planted_in_two_organisations_reach_the_national_store_nowhere(
         # the planted rows are there, masked
         assert db.scalar("SELECT count(*) FROM signals WHERE text LIKE '%<PERSOON>%'") > 0
         assert db.scalar("SELECT count(*) FROM signals WHERE signal_id NOT LIKE org_code || '/%'") == 0
-        agg = db.query_df("SELECT org_code, sum(n) AS n FROM national_aggregates GROUP BY 1 ORDER BY 1")
+        agg = db.query_df("SELECT org_code, sum(n) AS n FROM national_aggregates WHERE category <> 'alle' "
+                          "GROUP BY 1 ORDER BY 1")
         assert agg["n"].tolist() == counts["n"].tolist()
         # the dashboard's aggregates of the national store know the organisations
         assert sorted(r[0] for r in db.execute("SELECT DISTINCT org_code FROM agg_daily")) == ["GM0363", "UWV"]
@@ -154,7 +155,9 @@ def test_aggregates_agreement_publishes_no_signals_and_suppresses_small_cells(co
         assert db.scalar("SELECT min(n) FROM national_aggregates") >= s.min_cell_size
         row = db.query_df("SELECT * FROM national_organisations").iloc[0]
         assert row["mode"] == "aggregates" and int(row["suppressed_cells"]) == res.suppressed_cells
-        assert db.scalar("SELECT sum(n) FROM national_aggregates") + row["suppressed_signals"] == res.n_signals
+        assert db.scalar("SELECT sum(n) FROM national_aggregates WHERE category <> 'alle'") + row["suppressed_signals"] \
+            == res.n_signals
+        assert set(db.query_df("SELECT DISTINCT source FROM national_aggregates")["source"]) == {"alle"}
 
 
 def test_a_new_organisation_joins_from_configuration_only(tmp_path):
@@ -211,7 +214,8 @@ def test_a_new_organisation_joins_from_configuration_only(tmp_path):
         local = st.shared.query_df("SELECT DISTINCT category FROM signal_categories")["category"].tolist()
     national = open_national(settings)
     with national:
-        cats = set(national.shared.query_df("SELECT DISTINCT category FROM national_aggregates")["category"])
+        cats = set(national.shared.query_df("SELECT DISTINCT category FROM national_aggregates "
+                                            "WHERE category <> 'alle'")["category"])
         names = national.shared.query_df("SELECT org_name FROM national_organisations")["org_name"].tolist()
     assert names == ["Alkmaar"]
     assert "havens" not in cats and "kaasmarkt" not in cats  # national level only

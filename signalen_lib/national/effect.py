@@ -128,4 +128,5 @@ def national_effect(daily: pd.DataFrame, category: str, starts: dict[str, str | 
 
 def weekly_from_store(db) -> pd.DataFrame:
     """Weekly counts per organisation and national category from a national store (both modes)."""
-    return db.query_df("SELECT org_code, week, category, sum(n) AS n FROM national_aggregates GROUP BY 1, 2, 3")
+    return db.query_df("SELECT org_code, week, category, sum(n) AS n FROM national_aggregates "
+                       "WHERE category <> 'alle' GROUP BY 1, 2, 3")

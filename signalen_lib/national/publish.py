@@ -7,8 +7,12 @@ What goes to the national store (setting ``national_url``) depends on the organi
 - ``signals``: the masked signals (``signals``, with ``org_code``; ids prefixed with the
   organisation code so they cannot collide), their category on the *national* level
   (``signal_categories``, model ``national``) and perception, plus the weekly aggregates;
-- ``aggregates``: only the weekly aggregates (``national_aggregates``), with cells of fewer than
-  ``min_cell_size`` signals suppressed (not published; their number is recorded).
+- ``aggregates``: only the weekly aggregates (``national_aggregates``) per national category
+  (source and perception ``alle``), with cells of fewer than ``min_cell_size`` signals suppressed
+  (not published; their number is recorded).
+
+In both modes each week also gets one cell with category ``alle``: the organisation's contacts
+that week (the denominator of rates per 10,000 contacts).
 
 Before anything is written every row is checked, and one bad row refuses the whole publication
 (:class:`PublishRefused`, naming store, table, row and field; nothing reaches the national store):
@@ -34,6 +38,7 @@ from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG, load_national_taxonomy, load_taxonomy
 
 MODES = ("signals", "aggregates")
+ALL = "alle"  # source / perception of an aggregates-only cell
 NATIONAL_MODEL = "national"
 UNKNOWN = "onbekend"
 SIGNAL_COLUMNS = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling",
@@ -160,6 +165,10 @@ def weekly_aggregates(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
                       "perception": df["perception"], "n": 1, "n_scored": score.notna().astype(int),
                       "n_dissatisfied": (score <= settings.dissatisfied_max_score).fillna(False).astype(int)})
     g = t.groupby(["week", "category", "source", "perception"], as_index=False)[["n", "n_scored", "n_dissatisfied"]].sum()
+    # the week's contacts (all categories): the denominator of rates, published as its own cell
+    tot = t.groupby("week", as_index=False)[["n", "n_scored", "n_dissatisfied"]].sum().assign(
+        category=ALL, source=ALL, perception=ALL)
+    g = pd.concat([g, tot[g.columns]], ignore_index=True)
     g.insert(0, "org_code", settings.organisation_code)
     return g
 
@@ -176,8 +185,13 @@ def publish(store, settings: Settings, national=None, *, mode: str | None = None
     agg = weekly_aggregates(df, settings)
     suppressed_cells = suppressed_signals = 0
     if mode == "aggregates":
+        # only what the agreement allows: week x national category (no source or perception), small cells out
+        agg = (agg.assign(source=ALL, perception=ALL)
+               .groupby(["org_code", "week", "category", "source", "perception"], as_index=False)[
+                   ["n", "n_scored", "n_dissatisfied"]].sum())
         small = agg["n"] < settings.min_cell_size
-        suppressed_cells, suppressed_signals = int(small.sum()), int(agg.loc[small, "n"].sum())
+        suppressed_cells = int(small.sum())
+        suppressed_signals = int(agg.loc[small & (agg["category"] != ALL), "n"].sum())
         agg = agg[~small]
     own = national is None
     national = national or open_national(settings)

@@ -7,7 +7,8 @@ and derived rows only) plus these two tables:
 - ``national_organisations``: who published, in which mode (``signals`` or ``aggregates``, the
   organisation's agreement), when, how many signals, how many small cells were suppressed;
 - ``national_aggregates``: weekly counts per organisation, national category, source and
-  perception (both modes), the input of the national view and the national-effect estimate.
+  perception (both modes), the input of the national view and the national-effect estimate;
+  category ``alle`` (source and perception ``alle``) is the organisation's contacts that week.
 
 Never edit a released migration: add a new one.
 """
