@@ -9,5 +9,5 @@
 - ``commands.py``: ``signalen publish`` and ``signalen national-effect``.
 
 The organisation itself is a setting of every deployment (``organisation_code``,
-``organisation_name``); the national category set is ``vocab/national_taxonomy.yaml``.
+``organisation_name``); the national category set is read by ``vocab.taxonomy.load_national_taxonomy``.
 """

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
     @app.command("national-effect")
     def effect_cmd(
         config: Optional[Path] = ConfigOption,
-        category: str = typer.Option(..., "--category", help="National category key (vocab/national_taxonomy.yaml)."),
+        category: str = typer.Option(..., "--category", help="National category key (the national taxonomy)."),
         affected: list[str] = typer.Option(..., "--affected", help="ORG=YYYY-MM-DD: an affected organisation and its first day (repeat)."),
         national_url: Optional[str] = typer.Option(None, "--national-url", help="National store (default: setting national_url)."),
         as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON."),

@@ -23,7 +23,7 @@ Before anything is written every row is checked, and one bad row refuses the who
 
 A publication replaces the organisation's earlier one in a single transaction. Categories roll up
 from the organisation's own taxonomy (setting ``taxonomy_file``, local subcategories included)
-onto the national set (``vocab/national_taxonomy.yaml``) through :meth:`Taxonomy.national_map`.
+onto the national set (``load_national_taxonomy``) through :meth:`Taxonomy.national_map`.
 """
 from __future__ import annotations
 
