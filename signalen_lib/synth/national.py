@@ -262,7 +262,7 @@ def _org_cells(plan: NationalPlan, org: Organisation, days, topics, M) -> tuple[
     """(probabilities over (source, topic, day), sources, excess share of the event per (topic, day))."""
     idx = ORGANISATIONS.index(org) if org in ORGANISATIONS else 1000 + sum(map(ord, org.code))
     rng = np.random.default_rng([plan.seed, 18, idx])
-    D, T = len(days), len(topics)
+    D = len(days)
     weeks = (np.arange(D) // 7)
     nw = weeks[-1] + 1
     org_noise = np.exp(rng.normal(0, ORG_NOISE_SD, nw))[weeks]
@@ -372,7 +372,7 @@ def _block(plan, org, b, m, P, srcs, excess, days, topics, offset) -> pd.DataFra
         sel = np.flatnonzero(perc_i == k_p)
         score_a[sel] = np.searchsorted(scum[p_], u_sc[sel], side="right").clip(0, 10)
     is_kto = np.array([s == "kto" for s in srcs])[si]
-    si_l, ti_l, di_l, ncat_l, perc_l, score_l = si.tolist(), ti.tolist(), di.tolist(), ncat.tolist(), perc_a.tolist(), score_a.tolist()
+    si_l, ti_l, ncat_l, perc_l, score_l = si.tolist(), ti.tolist(), ncat.tolist(), perc_a.tolist(), score_a.tolist()
     kto_l, ev_l = is_kto.tolist(), (u_ev < excess[ti, di]).tolist()
     u_pii_l, u_loc_l, u_mis_l, pick_l = u_pii.tolist(), u_loc.tolist(), u_mis.tolist(), unit_pick.tolist()
     day_l = [str(d) for d in days[di]]
