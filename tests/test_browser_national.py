@@ -3,7 +3,10 @@ organisation's exports -> its own ingest, masking and topic model -> `signalen p
 by Voila, drawn by chromium. The screenshot goes to ``reports/screenshots/dashboard_landelijk.png``."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from signalen_lib.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, chromium_ava
 from signalen_lib.ingest.load import ingest_all
 from signalen_lib.national.publish import publish
 from signalen_lib.store import open_store
-from signalen_lib.synth.national import national_plan, write_national
+from signalen_lib.synth.national import EVENT_CATEGORY, national_plan, write_national
 from signalen_lib.topics.service import fit_store
 
 ORGS = ["GM0599", "GM0363", "UWV", "GM0518", "GM0344"]
@@ -35,6 +38,12 @@ def build_national_store(root: Path, n: int = 16000, seed: int = 5):
             ingest_all(st, s, root / "raw" / org.code)
             fit_store(st, s)
             publish(st, s)
+    # the national event's effect, estimated and saved by the CLI (the dashboard shows it)
+    affected = [f"--affected={c}={d}" for c, d in plan.event_start.items() if d]
+    out = subprocess.run([sys.executable, "-m", "signalen_lib.cli", "national-effect", "--category", EVENT_CATEGORY,
+                          *affected, "--national-url", national_url, "--save"], capture_output=True, text=True,
+                         cwd=root, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
     return load_config(None, data_dir=str(root / "national"), reports_dir=str(root / "reports"),
                        organisation_code="NL", organisation_name="Nederland")
 
@@ -71,6 +80,7 @@ def test_national_view_compares_organisations_in_dutch(server):
         pg.screenshot(path=str(shots / "dashboard_landelijk.png"), full_page=True)
         text = pg.inner_text(".signalen-app")
         table = pg.inner_text(".signalen-national")
+        effect = pg.inner_text(".signalen-national-effect")
         org_filter = pg.locator(".signalen-filter-organisation")
         assert org_filter.is_visible()
         options = org_filter.locator("option").all_inner_texts()
@@ -85,3 +95,8 @@ def test_national_view_compares_organisations_in_dutch(server):
     assert "Bereikbaarheid" in table or "Bejegening" in table
     assert not re.search(r"\b(informatie_brieven|status_aanvraag|org_code|national_)\w*", text)
     assert "{" not in table and "/tmp" not in text and "GM0" not in table
+    # the national effect: Dutch verdicts with an interval, per organisation
+    assert "Effect van landelijk beleid op Informatie en brieven" in text
+    assert "getroffen vanaf" in effect and "95%-interval" in effect
+    assert re.search(r"(toename van|nog geen aantoonbaar effect|afname van)", effect)
+    assert "GM0" not in effect and "getroffen" in effect

@@ -23,7 +23,7 @@ from signalen_lib.reports.drivers import kpi_impact
 from signalen_lib.reports.kpi import baseline_window, kpi_figures
 from signalen_lib.store.queries import parse_list
 from signalen_lib.vocab.fmt import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct
-from signalen_lib.national.view import comparison_html
+from signalen_lib.national.view import comparison_html, effects_html
 from signalen_lib.dashboard.data import ALL, PERIODS, DashboardData, DashboardDataError, Filters, find_ldavis, parse_metrics
 
 VIEWS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten",
@@ -390,7 +390,8 @@ class Dashboard(W.VBox):
         prv = daily[(daily["day"] >= ts(prev_start)) & (daily["day"] < ts(start))]
         n, n_s, n_dis, n_comp = (int(cur[c].sum()) for c in ("n", "s", "dis", "comp"))
         if d.is_national:
-            self.v["landelijk"].value = comparison_html(d.national, start, end, k=k, cat_name=d.cat_name)
+            self.v["landelijk"].value = (comparison_html(d.national, start, end, k=k, cat_name=d.cat_name)
+                                         + effects_html(d.national_effects, d.org_name, d.cat_name))
         prev_n = int(prv["n"].sum())
         self._total_cache = (f, n)
         fig = self.selection_kpi(n_s, n_dis)

@@ -98,6 +98,7 @@ class DashboardData:
     staff_tables: dict = field(default_factory=dict)  # what Kwaliteit, Signalering and Verbeteren show
     org_names: dict[str, str] = field(default_factory=dict)  # org_code -> name
     national: pd.DataFrame = field(default_factory=pd.DataFrame)  # national_aggregates (a national store only)
+    national_effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # saved national-effect estimates
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
@@ -107,7 +108,7 @@ class DashboardData:
         status: dict[str, pd.DataFrame] = {}
         con = duckdb.connect(":memory:")
         org_names = {settings.organisation_code: settings.organisation_name}
-        national = pd.DataFrame()
+        national = effects = pd.DataFrame()
         if aggregates is not None:
             if "org_code" not in aggregates:
                 aggregates = aggregates.assign(org_code=settings.organisation_code)
@@ -140,6 +141,8 @@ class DashboardData:
                     if len(orgs):
                         national = db.query_df("SELECT a.*, o.org_name, o.mode, o.suppressed_signals FROM national_aggregates a "
                                                "JOIN national_organisations o ON o.org_code = a.org_code")
+                if db.table_exists("national_effects"):
+                    effects = db.query_df("SELECT * FROM national_effects ORDER BY category, role, org_code")
                 if db.backend == "duckdb":
                     tbl = db._con.execute(f"SELECT {cols} FROM agg_daily").to_arrow_table()  # noqa: SLF001 (fast path)
                     con.register("agg_src", tbl)
@@ -170,7 +173,8 @@ class DashboardData:
                    first_day=pd.Timestamp(first).date() if first is not None else None,
                    last_day=pd.Timestamp(last).date() if last is not None else None,
                    category_names=cat_names, subcategory_names=sub_names, wijken=wj, buurten=bu,
-                   models=models, staff_tables=status, org_names=org_names, national=national)
+                   models=models, staff_tables=status, org_names=org_names, national=national,
+                   national_effects=effects)
 
     @staticmethod
     def current_meta(settings: Settings) -> dict | None:

@@ -47,12 +47,13 @@ def register(app: typer.Typer) -> None:
         category: str = typer.Option(..., "--category", help="National category key (the national taxonomy)."),
         affected: list[str] = typer.Option(..., "--affected", help="ORG=YYYY-MM-DD: an affected organisation and its first day (repeat)."),
         national_url: Optional[str] = typer.Option(None, "--national-url", help="National store (default: setting national_url)."),
+        save: bool = typer.Option(False, "--save", help="Store the estimates in the national store (the dashboard shows them)."),
         as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON."),
     ) -> None:
         """The effect of a national policy or mailing on a national category, per affected
         organisation, against the unaffected and later-affected ones (difference-in-differences)."""
         from signalen_lib.config import ConfigError, load_config
-        from signalen_lib.national.effect import national_effect, weekly_from_store
+        from signalen_lib.national.effect import national_effect, save_effects, weekly_from_store
         from signalen_lib.national.publish import open_national
 
         settings = load_config(config)
@@ -60,13 +61,15 @@ def register(app: typer.Typer) -> None:
         with national:
             weekly = weekly_from_store(national.shared)
             orgs = [r[0] for r in national.shared.execute("SELECT org_code FROM national_organisations ORDER BY 1")]
-        starts: dict[str, str | None] = dict.fromkeys(orgs)
-        for a in affected:
-            org, _, day = a.partition("=")
-            if org not in starts or not day:
-                raise ConfigError(f"--affected {a!r}: expected ORG=YYYY-MM-DD with ORG one of {', '.join(orgs)}")
-            starts[org] = day
-        res = national_effect(weekly, category, starts)
+            starts: dict[str, str | None] = dict.fromkeys(orgs)
+            for a in affected:
+                org, _, day = a.partition("=")
+                if org not in starts or not day:
+                    raise ConfigError(f"--affected {a!r}: expected ORG=YYYY-MM-DD with ORG one of {', '.join(orgs)}")
+                starts[org] = day
+            res = national_effect(weekly, category, starts)
+            if save:
+                save_effects(national.shared, category, res)
         if as_json:
             typer.echo(res.to_json(orient="records", date_format="iso", force_ascii=False))
             return

@@ -130,3 +130,15 @@ def weekly_from_store(db) -> pd.DataFrame:
     """Weekly counts per organisation and national category from a national store (both modes)."""
     return db.query_df("SELECT org_code, week, category, sum(n) AS n FROM national_aggregates "
                        "WHERE category <> 'alle' GROUP BY 1, 2, 3")
+
+
+def save_effects(db, category: str, res: pd.DataFrame) -> None:
+    """Replace the stored estimates of ``category`` (``national_effects``) with ``res``."""
+    from datetime import datetime
+
+    rows = res.assign(computed_at=datetime.now(), category=category, start_day=pd.to_datetime(res["start"]))
+    cols = ["computed_at", "category", "org_code", "role", "start_day", "estimate", "ci_low", "ci_high", "p_value",
+            "verdict", "effect_shown"]
+    with db.transaction():
+        db.execute("DELETE FROM national_effects WHERE category = ?", [category])
+        db.insert_df("national_effects", rows[cols].astype({"effect_shown": bool}))

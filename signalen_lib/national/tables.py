@@ -6,6 +6,8 @@ and derived rows only) plus these two tables:
 
 - ``national_organisations``: who published, in which mode (``signals`` or ``aggregates``, the
   organisation's agreement), when, how many signals, how many small cells were suppressed;
+- ``national_effects``: the latest national-effect estimate per category (``signalen
+  national-effect --save``), which the dashboard's national view shows;
 - ``national_aggregates``: weekly counts per organisation, national category, source and
   perception (both modes), the input of the national view and the national-effect estimate;
   category ``alle`` (source and perception ``alle``) is the organisation's contacts that week.
@@ -37,4 +39,20 @@ register(Migration(80, "shared", "national store: national_organisations, nation
         n_dissatisfied BIGINT NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS national_aggregates_org ON national_aggregates (org_code, week)",
+)))
+
+register(Migration(81, "shared", "national store: national_effects (the national-effect estimates shown on the dashboard)", (
+    """CREATE TABLE IF NOT EXISTS national_effects (
+        computed_at TIMESTAMP NOT NULL,
+        category TEXT NOT NULL,
+        org_code TEXT NOT NULL,
+        role TEXT NOT NULL,
+        start_day TIMESTAMP,
+        estimate FLOAT8,
+        ci_low FLOAT8,
+        ci_high FLOAT8,
+        p_value FLOAT8,
+        verdict TEXT NOT NULL,
+        effect_shown BOOLEAN NOT NULL
+    )""",
 )))

@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from signalen_lib.vocab.fmt import fmt_date, fmt_int, fmt_num
+from signalen_lib.vocab.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
 from signalen_lib.vocab.taxonomy import OVERIG
 
 PER = 10_000
@@ -82,3 +82,30 @@ def comparison_html(national: pd.DataFrame, start=None, end=None, *, k: int = 5,
                    "signalen in een categorie zijn weggelaten, dus haar cijfers zijn een ondergrens.</div>")
     return (head + "<table class='signalen-table signalen-national'><tr><th>organisatie</th><th>contacten</th>"
             + th + "</tr>" + "".join(rows) + "</table>" + legend)
+
+
+def effects_html(effects: pd.DataFrame, org_name=lambda c: c, cat_name=lambda c: c) -> str:
+    """The stored national-effect estimates (``signalen national-effect --save``): per category, each
+    affected organisation's estimate with its 95% interval and Dutch verdict, then the placebo
+    organisations (not affected: the check that the method sees no effect where there is none)."""
+    if effects is None or effects.empty:
+        return ""
+    parts = []
+    for cat, g in effects.groupby("category", sort=False):
+        rows = []
+        for r in g.sort_values(["role", "org_code"]).itertuples():
+            role = (f"getroffen vanaf {fmt_date(r.start_day)}" if r.role == "getroffen"
+                    else "niet getroffen (controle)")
+            est = "–" if pd.isna(r.estimate) else fmt_pct(r.estimate, signed=True, digits=0)
+            ci = "–" if pd.isna(r.ci_low) else f"{fmt_pct(r.ci_low, signed=True, digits=0)} tot {fmt_pct(r.ci_high, signed=True, digits=0)}"
+            rows.append(f"<tr><td>{html.escape(org_name(r.org_code))}</td><td>{html.escape(role)}</td>"
+                        f"<td class='num'>{est}</td><td class='num'>{ci}</td><td>{html.escape(r.verdict)}</td></tr>")
+        computed = fmt_date(g["computed_at"].max())
+        parts.append(
+            f"<h4>Effect van landelijk beleid op {html.escape(cat_name(cat))}</h4>"
+            "<div class='signalen-note'>Per getroffen organisatie vergeleken met de organisaties die (nog) niet "
+            "getroffen waren (verschil-in-verschillen op weekcijfers, 95%-interval). Voor niet-getroffen "
+            f"organisaties hoort er geen effect te zijn. Berekend op {computed}.</div>"
+            "<table class='signalen-table signalen-national-effect'><tr><th>organisatie</th><th>rol</th>"
+            "<th>schatting</th><th>95%-interval</th><th>oordeel</th></tr>" + "".join(rows) + "</table>")
+    return "".join(parts)
