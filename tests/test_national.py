@@ -242,3 +242,28 @@ def test_national_effect_on_one_seed_of_the_streamed_corpus():
     assert not placebo["effect_shown"].any(), placebo
     assert hit["verdict"].str.startswith("toename van").all()
     assert placebo["verdict"].str.startswith("nog geen aantoonbaar effect").all()
+
+
+def test_a_store_from_before_organisations_gets_its_rows_backfilled(settings_factory):
+    """Migration 5 adds signals.org_code; rows already stored belong to the deployment's organisation."""
+    from signalen_lib.dashboard.aggregates import refresh_aggregates
+    from signalen_lib.reports.kpi import kpi
+    from signalen_lib.synth.store import fill_demo_store
+
+    s = settings_factory("duckdb", organisation_code="GM0599")
+    with open_store(s) as st:
+        fill_demo_store(st, s, n=600)
+        st.shared.execute("UPDATE signals SET org_code = NULL")  # as stored before the column existed
+        st.shared.execute("DELETE FROM schema_migrations WHERE version = 5")
+        n = st.shared.count("signals")
+    with open_store(s) as st:
+        assert st.shared.query_df("SELECT DISTINCT org_code FROM signals")["org_code"].tolist() == ["GM0599"]
+        refresh_aggregates(st, s)
+        assert st.shared.query_df("SELECT DISTINCT org_code FROM agg_daily")["org_code"].tolist() == ["GM0599"]
+        # the KPI filters by organisation
+        st.shared.execute("UPDATE signals SET org_code = 'GM0363' WHERE score IS NOT NULL AND score <= 3")
+        own = kpi(st, by=("org_code",), settings=s, filters={"org_code": "GM0599"})
+        assert set(own["org_code"]) == {"GM0599"}
+        both = kpi(st, by=("org_code",), settings=s)
+        assert set(both["org_code"]) == {"GM0599", "GM0363"}
+        assert st.shared.count("signals") == n
