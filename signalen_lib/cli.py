@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "signalen_lib.runs.commands",
     "signalen_lib.dashboard.commands",
     "signalen_lib.categories.commands",
+    "signalen_lib.national.commands",
 )
 
 ConfigOption = typer.Option(None, "--config", "-c", help="YAML file with settings (see signalen_lib/defaults.yaml).")
@@ -84,6 +85,7 @@ COMMAND_INDEX: dict[str, str] = {
     **dict.fromkeys(("pipeline", "report", "runs", "demo"), "signalen_lib.runs.commands"),
     "serve": "signalen_lib.dashboard.commands",
     "categories": "signalen_lib.categories.commands",
+    **dict.fromkeys(("publish", "national-effect"), "signalen_lib.national.commands"),
 }
 
 

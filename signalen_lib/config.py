@@ -69,6 +69,10 @@ class Settings(BaseModel):
     smtp_port: int = 25
     smtp_from: str = "signalen@localhost"
     alert_recipients: list[str] = []
+    organisation_code: str = "GM0599"
+    organisation_name: str = "Rotterdam"
+    national_url: str | None = None
+    national_publish: str = "signals"
     register_organisation: str = "Gemeente Rotterdam"
     register_contact: str = "algoritmes@rotterdam.nl"
     register_legal_basis: str = ""

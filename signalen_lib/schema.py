@@ -52,6 +52,7 @@ FIELDS: tuple[Field, ...] = (
     Field("source_file", "str", False, "lineage: file the row came from"),
     Field("source_row", "int", False, "lineage: line (CSV/JSONL) or row (XLSX) number in that file"),
     Field("ingest_run_id", "str", False, "lineage: the ingest run that stored it"),
+    Field("org_code", "str", False, "organisation the signal belongs to (CBS gemeentecode such as GM0599, or UWV, DUO, BD)"),
 )
 
 FIELD_NAMES = tuple(f.name for f in FIELDS)

@@ -17,7 +17,7 @@ from signalen_lib.vocab.taxonomy import OVERIG
 #: Dimensions of ``agg_daily`` besides ``day`` (in table order).
 DIMENSIONS = (
     "category", "subcategory", "cluster", "afdeling", "wijk_code", "buurt_code",
-    "source", "channel", "perception",
+    "source", "channel", "perception", "org_code",
 )
 #: Measures of ``agg_daily``.
 MEASURES = ("n", "n_scored", "n_dissatisfied")
@@ -44,6 +44,7 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
     else:
         per_join, per = "", f"'{UNKNOWN}'"
     max_score = int(settings.dissatisfied_max_score)  # an int, safe to inline
+    org = str(settings.organisation_code).replace("'", "''")  # rows from before the org_code column: this organisation
 
     def dim(col: str) -> str:
         return f"COALESCE(NULLIF(s.{col}, ''), '{UNKNOWN}')"
@@ -55,13 +56,14 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
                {dim('wijk_code')} AS wijk_code, {dim('buurt_code')} AS buurt_code,
                {dim('source')} AS source, {dim('channel')} AS channel,
                {per} AS perception,
+               COALESCE(NULLIF(s.org_code, ''), '{org}') AS org_code,
                count(*) AS n,
                count(s.score) AS n_scored,
                sum(CASE WHEN s.score IS NOT NULL AND s.score <= {max_score} THEN 1 ELSE 0 END) AS n_dissatisfied
         FROM signals s
         {cat_join}
         {per_join}
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     """
     return sql, params
 

@@ -23,6 +23,7 @@ from signalen_lib.reports.drivers import kpi_impact
 from signalen_lib.reports.kpi import baseline_window, kpi_figures
 from signalen_lib.store.queries import parse_list
 from signalen_lib.vocab.fmt import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct
+from signalen_lib.national.view import comparison_html, effects_html
 from signalen_lib.dashboard.data import ALL, PERIODS, DashboardData, DashboardDataError, Filters, find_ldavis, parse_metrics
 
 VIEWS = ["Overzicht", "Trends en seizoen", "Signalering", "Wijken", "Voorbeelden", "Complimenten",
@@ -95,6 +96,11 @@ class Dashboard(W.VBox):
         lay = W.Layout(width="200px")
         style = {"description_width": "70px"}
         self.w_period = W.Dropdown(options=list(PERIODS), value="laatste jaar", description="Periode", layout=lay, style=style)
+        orgs = d.distinct("org_code")
+        # "Organisatie" only where the store holds more than one organisation (a national store)
+        self.w_org = W.Dropdown(options=_opts(orgs, d.org_name), value="", description="Organisatie",
+                                layout=W.Layout(width="280px", display="" if len(orgs) > 1 else "none"),
+                                style={"description_width": "85px"})
         self.w_start = W.DatePicker(description="Van", layout=W.Layout(width="200px", display="none"), style=style)
         self.w_end = W.DatePicker(description="Tot en met", layout=W.Layout(width="200px", display="none"), style=style)
         self.w_source = W.Dropdown(options=_opts(d.distinct("source")), value="", description="Bron", layout=lay, style=style)
@@ -111,7 +117,7 @@ class Dashboard(W.VBox):
         self.w_reset = W.Button(description="Wis filters", icon="", layout=W.Layout(width="110px"))
         self.w_status = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
         self.w_status.add_class("signalen-status")
-        for w, name in ((self.w_period, "period"), (self.w_start, "start"), (self.w_end, "end"),
+        for w, name in ((self.w_org, "organisation"), (self.w_period, "period"), (self.w_start, "start"), (self.w_end, "end"),
                         (self.w_source, "source"), (self.w_channel, "channel"), (self.w_cluster, "cluster"),
                         (self.w_afdeling, "afdeling"), (self.w_wijk, "wijk"), (self.w_buurt, "buurt"),
                         (self.w_categories, "categories"), (self.w_sub, "subcategory"), (self.w_perception, "perception")):
@@ -119,7 +125,7 @@ class Dashboard(W.VBox):
             w.observe(self._on_filter, names="value")
         self.w_reset.on_click(lambda _: self.reset())
         filters = W.VBox([
-            W.HBox([self.w_period, self.w_start, self.w_end, self.w_source, self.w_channel]),
+            W.HBox([self.w_org, self.w_period, self.w_start, self.w_end, self.w_source, self.w_channel]),
             W.HBox([self.w_cluster, self.w_afdeling, self.w_wijk, self.w_buurt, self.w_perception]),
             W.HBox([self.w_categories, W.VBox([self.w_sub, self.w_reset]), self.w_status]),
         ])
@@ -127,6 +133,7 @@ class Dashboard(W.VBox):
         # must fetch and build before it shows anything, so the other views are built when opened.
         self.v = {}
         self.v["overzicht_kpis"] = W.HTML()
+        self.v["landelijk"] = W.HTML(layout=W.Layout(display="" if d.is_national else "none"))
         self.v["overzicht_volume"] = charts.ChartBox("volume")
         self.v["overzicht_kpi"] = charts.ChartBox("kpi")
         self.v["overzicht_change"] = W.HTML()
@@ -134,14 +141,15 @@ class Dashboard(W.VBox):
         self._cats = cats
         self._trend_default = cats[0] if cats else None
         self._built = {0}
-        tabs = [W.VBox([self.v["overzicht_kpis"], self.v["overzicht_volume"], self.v["overzicht_kpi"],
+        tabs = [W.VBox([self.v["landelijk"], self.v["overzicht_kpis"], self.v["overzicht_volume"], self.v["overzicht_kpi"],
                         self.v["overzicht_change"], self.v["overzicht_change_chart"]])]
         tabs += [W.VBox() for _ in VIEWS[1:]]
         self._tab_boxes = tabs
         self.tabs = W.Tab(children=tabs, titles=VIEWS)
         self.tabs.add_class("signalen-tabs")
         self.tabs.observe(self._on_tab, names="selected_index")
-        title = W.HTML(CSS + "<h2>Signaalmanagement Rotterdam — dashboard</h2>")
+        who = "Landelijk signaalmanagement" if d.is_national else f"Signaalmanagement {settings.organisation_name}"
+        title = W.HTML(CSS + f"<h2>{_esc(who)} — dashboard</h2>")
         self.w_gate = W.HTML(self.gate().banner_html())  # the model's quality verdict, above every tab
         self.w_gate.add_class("signalen-gate-banner")
         super().__init__([title, self.w_gate, filters, self.tabs])
@@ -219,7 +227,7 @@ class Dashboard(W.VBox):
                        cluster=self.w_cluster.value or None, afdeling=self.w_afdeling.value or None,
                        wijk_code=self.w_wijk.value or None, buurt_code=self.w_buurt.value or None, categories=cats,
                        subcategory=(self.w_sub.value or None) if len(cats) == 1 else None,
-                       perception=self.w_perception.value or None)
+                       perception=self.w_perception.value or None, org_code=self.w_org.value or None)
 
     def _set_options(self, w: W.Dropdown, options: list[tuple[str, str]]) -> None:
         keep = w.value if w.value in {v for _, v in options} else ""
@@ -267,7 +275,7 @@ class Dashboard(W.VBox):
     def set_filters(self, **values) -> None:
         """Set filter widgets by name (period, source, channel, cluster, afdeling, wijk, buurt,
         categories, subcategory, perception, start, end) — as a person would, for tests."""
-        names = {"period": self.w_period, "source": self.w_source, "channel": self.w_channel, "cluster": self.w_cluster,
+        names = {"organisation": self.w_org, "period": self.w_period, "source": self.w_source, "channel": self.w_channel, "cluster": self.w_cluster,
                  "afdeling": self.w_afdeling, "wijk": self.w_wijk, "buurt": self.w_buurt, "categories": self.w_categories,
                  "subcategory": self.w_sub, "perception": self.w_perception, "start": self.w_start, "end": self.w_end}
         for k, v in values.items():
@@ -277,7 +285,7 @@ class Dashboard(W.VBox):
         self._suspend = True
         try:
             self.w_period.value = "laatste jaar"
-            for w in (self.w_source, self.w_channel, self.w_cluster, self.w_afdeling, self.w_wijk, self.w_buurt,
+            for w in (self.w_org, self.w_source, self.w_channel, self.w_cluster, self.w_afdeling, self.w_wijk, self.w_buurt,
                       self.w_perception, self.w_sub):
                 w.value = ""
             self.w_categories.value = ()
@@ -381,6 +389,9 @@ class Dashboard(W.VBox):
         cur = daily[(daily["day"] >= ts(start)) & (daily["day"] <= ts(end))]
         prv = daily[(daily["day"] >= ts(prev_start)) & (daily["day"] < ts(start))]
         n, n_s, n_dis, n_comp = (int(cur[c].sum()) for c in ("n", "s", "dis", "comp"))
+        if d.is_national:
+            self.v["landelijk"].value = (comparison_html(d.national, start, end, k=k, cat_name=d.cat_name)
+                                         + effects_html(d.national_effects, d.org_name, d.cat_name))
         prev_n = int(prv["n"].sum())
         self._total_cache = (f, n)
         fig = self.selection_kpi(n_s, n_dis)

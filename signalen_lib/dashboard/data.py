@@ -18,7 +18,7 @@ import pandas as pd
 from signalen_lib.config import Settings
 from signalen_lib.dashboard.aggregates import DIMENSIONS, MEASURES, read_meta
 from signalen_lib.store import open_store
-from signalen_lib.vocab.taxonomy import OVERIG, load_taxonomy
+from signalen_lib.vocab.taxonomy import OVERIG, load_national_taxonomy, load_taxonomy
 
 ALL = "(alle)"
 PERIODS = {"laatste maand": 30, "laatste kwartaal": 91, "laatste jaar": 365, "alles": None, "aangepast": None}
@@ -43,6 +43,7 @@ class Filters:
     categories: tuple[str, ...] = ()
     subcategory: str | None = None
     perception: str | None = None
+    org_code: str | None = None
 
     def where(self, *, period: bool = True, start: date | None = None, end: date | None = None,
               skip: tuple[str, ...] = ()) -> tuple[str, list]:
@@ -56,7 +57,8 @@ class Filters:
         if e is not None:
             cond.append("day < ?")
             params.append((pd.Timestamp(e) + pd.Timedelta(days=1)).to_pydatetime())
-        for col in ("source", "channel", "cluster", "afdeling", "wijk_code", "buurt_code", "subcategory", "perception"):
+        for col in ("source", "channel", "cluster", "afdeling", "wijk_code", "buurt_code", "subcategory", "perception",
+                    "org_code"):
             val = getattr(self, col)
             if val is not None and col not in skip:
                 cond.append(f"{col} = ?")
@@ -94,6 +96,9 @@ class DashboardData:
     buurten: pd.DataFrame = field(default_factory=pd.DataFrame)
     models: pd.DataFrame = field(default_factory=pd.DataFrame)
     staff_tables: dict = field(default_factory=dict)  # what Kwaliteit, Signalering and Verbeteren show
+    org_names: dict[str, str] = field(default_factory=dict)  # org_code -> name
+    national: pd.DataFrame = field(default_factory=pd.DataFrame)  # national_aggregates (a national store only)
+    national_effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # saved national-effect estimates
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
@@ -102,7 +107,11 @@ class DashboardData:
         models = pd.DataFrame()
         status: dict[str, pd.DataFrame] = {}
         con = duckdb.connect(":memory:")
+        org_names = {settings.organisation_code: settings.organisation_name}
+        national = effects = pd.DataFrame()
         if aggregates is not None:
+            if "org_code" not in aggregates:
+                aggregates = aggregates.assign(org_code=settings.organisation_code)
             con.register("agg_src", aggregates)
             con.execute("CREATE TABLE agg AS SELECT * FROM agg_src ORDER BY day")
             con.unregister("agg_src")
@@ -121,7 +130,19 @@ class DashboardData:
                     raise DashboardDataError("Er zijn nog geen aggregaten: draai eerst de pijplijn (signalen pipeline).")
                 meta = read_meta(db)
                 meta.update(_freshness(store, settings))
-                cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
+                org = str(settings.organisation_code).replace("'", "''")
+                has_org = "org_code" in db.columns("agg_daily")  # a store not yet migrated has none
+                cols = ", ".join(("day",) + tuple(
+                    (f"COALESCE(org_code, '{org}') AS org_code" if has_org else f"'{org}' AS org_code")
+                    if c == "org_code" else c for c in DIMENSIONS) + MEASURES)
+                if db.table_exists("national_organisations"):
+                    orgs = db.query_df("SELECT org_code, org_name FROM national_organisations")
+                    org_names.update(zip(orgs["org_code"], orgs["org_name"]))
+                    if len(orgs):
+                        national = db.query_df("SELECT a.*, o.org_name, o.mode, o.suppressed_signals FROM national_aggregates a "
+                                               "JOIN national_organisations o ON o.org_code = a.org_code")
+                if db.table_exists("national_effects"):
+                    effects = db.query_df("SELECT * FROM national_effects ORDER BY category, role, org_code")
                 if db.backend == "duckdb":
                     tbl = db._con.execute(f"SELECT {cols} FROM agg_daily").to_arrow_table()  # noqa: SLF001 (fast path)
                     con.register("agg_src", tbl)
@@ -141,6 +162,8 @@ class DashboardData:
         tax = load_taxonomy(settings.taxonomy_path)
         cat_names = {c.key: c.name for c in tax.categories}
         cat_names.setdefault(OVERIG, "Overig")
+        for c in load_national_taxonomy().categories:  # a national store's categories
+            cat_names.setdefault(c.key, c.name)
         sub_names = {s.key: s.name for c in tax.categories for s in c.subcategories}
         sub_names.setdefault(OVERIG, "Overig")
         geo = settings.geo_dir
@@ -150,7 +173,8 @@ class DashboardData:
                    first_day=pd.Timestamp(first).date() if first is not None else None,
                    last_day=pd.Timestamp(last).date() if last is not None else None,
                    category_names=cat_names, subcategory_names=sub_names, wijken=wj, buurten=bu,
-                   models=models, staff_tables=status)
+                   models=models, staff_tables=status, org_names=org_names, national=national,
+                   national_effects=effects)
 
     @staticmethod
     def current_meta(settings: Settings) -> dict | None:
@@ -184,6 +208,14 @@ class DashboardData:
             raise ValueError(col)
         df = self.q(f"SELECT DISTINCT {col} AS v FROM agg WHERE {where} ORDER BY 1", params)
         return [str(v) for v in df["v"]]
+
+    def org_name(self, code: str) -> str:
+        return self.org_names.get(code, code)
+
+    @property
+    def is_national(self) -> bool:
+        """A national store: organisations have published to it."""
+        return not self.national.empty
 
     def cat_name(self, key: str) -> str:
         return self.category_names.get(key, key.replace("_", " "))

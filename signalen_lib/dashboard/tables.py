@@ -31,6 +31,10 @@ register(Migration(70, "shared", "dashboard aggregates (agg_daily, agg_meta)", (
     )""",
 )))
 
+register(Migration(72, "shared", "agg_daily: org_code (organisation; issue 16)", (
+    "ALTER TABLE agg_daily ADD COLUMN IF NOT EXISTS org_code TEXT",
+)))
+
 register(Migration(71, "shared", "alert history (Signalering, at least the last 90 days)", (
     """CREATE TABLE IF NOT EXISTS alert_history (
         day TIMESTAMP NOT NULL,

@@ -561,7 +561,9 @@ def _store_table(store: Store, settings: Settings, path: Path, spec: SourceSpec,
     qdf["quarantined_at"] = now
     cols = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
             "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
-            "ingest_run_id", "ingested_at"]
+            "ingest_run_id", "ingested_at", "org_code"]
+    if "org_code" not in new or new["org_code"].isna().all():
+        new["org_code"] = spec.org_code(settings)
     new = new[cols]
     db = store.restricted
     with db.transaction():
@@ -740,7 +742,7 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
     total = 0
     cols = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
             "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
-            "ingest_run_id", "ingested_at"]
+            "ingest_run_id", "ingested_at", "org_code"]
     has_findings = raw.table_exists("pii_findings")
     label_cache: dict[str, str] = {}
     while True:

@@ -39,6 +39,10 @@ class SourceSpec:
     approved: bool = False
     approved_by: tuple[str, ...] = ()
     approved_on: date | None = None
+    organisation: str | None = None  # org_code of the source's organisation (None: setting organisation_code)
+
+    def org_code(self, settings: Settings) -> str:
+        return self.organisation or settings.organisation_code
 
     def check_approved(self) -> None:
         if not self.approved:
@@ -53,7 +57,7 @@ def _spec(name: str, raw: dict[str, Any], origin: Path, default_retention: int) 
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a mapping")
     known = {"kind", "owner", "path", "format", "encoding", "delimiter", "sheet", "date_format", "columns",
-             "defaults", "retention_days", "approval"}
+             "defaults", "retention_days", "approval", "organisation"}
     unknown = set(raw) - known
     if unknown:
         raise ConfigError(f"{where}: unknown key '{sorted(unknown)[0]}'")
@@ -91,6 +95,7 @@ def _spec(name: str, raw: dict[str, Any], origin: Path, default_retention: int) 
         approved=bool(approval.get("approved", False)),
         approved_by=tuple(approval.get("by") or ()),
         approved_on=approved_on,
+        organisation=str(raw["organisation"]) if raw.get("organisation") else None,
     )
 
 

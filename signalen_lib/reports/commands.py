@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
         period: str = typer.Option("month", "--period", help="day, week, month, quarter or year."),
         baseline: Optional[str] = typer.Option(None, "--baseline", help="START:END of the baseline window (ends inclusive; default: the nulmeting, setting kpi_baseline)."),
         current: Optional[str] = typer.Option(None, "--current", help="START:END of the window to compare (one row per group)."),
+        organisation: Optional[str] = typer.Option(None, "--organisation", help="Only this organisation (org_code; a national store holds several)."),
         as_json: bool = typer.Option(False, "--json", help="Print records as JSON."),
     ) -> None:
         """Share of dissatisfied KTO scores (0..dissatisfied_max_score), its change and distance to target."""
@@ -37,7 +38,8 @@ def register(app: typer.Typer) -> None:
             if base is None and (first := first_signal_day(store)) is not None:
                 base = tuple(d.strftime("%Y-%m-%d") for d in baseline_window(settings, first))  # the nulmeting
             df = kpi(store, by=[b.strip() for b in by.split(",") if b.strip()], period=period,
-                     baseline=base, current=_window(current), settings=settings)
+                     baseline=base, current=_window(current), settings=settings,
+                     filters={"org_code": organisation} if organisation else None)
         if as_json:
             typer.echo(df.to_json(orient="records", date_format="iso"))
         else:

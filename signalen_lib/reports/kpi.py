@@ -23,7 +23,7 @@ from signalen_lib.store.database import _ident
 from signalen_lib.store.queries import as_list, where_clause
 from signalen_lib.vocab.models import current_topic_model
 
-SIGNAL_DIMS = ("source", "channel", "cluster", "afdeling", "wijk_code", "wijk", "buurt_code", "buurt")
+SIGNAL_DIMS = ("source", "channel", "cluster", "afdeling", "wijk_code", "wijk", "buurt_code", "buurt", "org_code")
 CATEGORY_DIMS = ("category", "subcategory")
 PERIODS = ("day", "week", "month", "quarter", "year")
 

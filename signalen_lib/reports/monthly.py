@@ -63,7 +63,9 @@ class ReportContext:
 
     @property
     def label(self) -> str:
-        return self.cluster or "gemeente Rotterdam"
+        s = self.settings
+        own = f"gemeente {s.organisation_name}" if str(s.organisation_code).startswith("GM") else s.organisation_name
+        return self.cluster or own
 
     @property
     def month_name(self) -> str:
@@ -74,11 +76,30 @@ class ReportContext:
         s = self.start + pd.DateOffset(months=offset)
         return s, s + pd.DateOffset(months=1)
 
+    @property
+    def org_code(self) -> str | None:
+        """This organisation's code when the store holds several (a national store), else None:
+        an organisation's own store needs no organisation filter."""
+        if "org_code" not in self._cache:
+            many = False
+            if "org_code" in self.db.columns("signals"):
+                many = int(self.db.scalar("SELECT count(DISTINCT org_code) FROM signals")) > 1
+            self._cache["org_code"] = self.settings.organisation_code if many else None
+        return self._cache["org_code"]
+
     def filters(self) -> dict:
-        return {"cluster": self.cluster} if self.cluster else {}
+        """The report's scope: this organisation (setting organisation_code) in a national store,
+        and one cluster when given."""
+        out = {"org_code": self.org_code} if self.org_code else {}
+        if self.cluster:
+            out["cluster"] = self.cluster
+        return out
 
     def cluster_sql(self, alias: str = "s") -> tuple[str, list]:
-        return (f" AND {alias}.cluster = ?", [self.cluster]) if self.cluster else ("", [])
+        sql, params = "", []
+        for col, val in self.filters().items():
+            sql, params = sql + f" AND {alias}.{col} = ?", params + [val]
+        return sql, params
 
     def close(self) -> None:
         self.store.close()

@@ -106,6 +106,13 @@ MIGRATIONS: list[Migration] = [
         "ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS pid INTEGER",
         "ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS host TEXT",
     )),
+    # organisation as a dimension (issue 16); rows stored before it have NULL: the setting organisation_code
+    Migration(5, "shared", "signals: org_code (organisation)", (
+        "ALTER TABLE signals ADD COLUMN IF NOT EXISTS org_code TEXT",
+    )),
+    Migration(6, "restricted", "signals_raw: org_code (organisation)", (
+        "ALTER TABLE signals_raw ADD COLUMN IF NOT EXISTS org_code TEXT",
+    )),
 ]
 
 

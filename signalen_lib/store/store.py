@@ -19,6 +19,7 @@ _MIGRATION_MODULES = (
     "signalen_lib.runs.tables",
     "signalen_lib.dashboard.tables",
     "signalen_lib.categories.tables",
+    "signalen_lib.national.tables",
 )
 
 
@@ -122,5 +123,15 @@ def open_store(settings: Settings, *, restricted: bool = True, read_only: bool =
             raise
     store = Store(shared, rdb)
     if migrate and not read_only:
-        store.migrate()
+        applied = store.migrate()
+        _backfill_org_code(store, settings, applied)
     return store
+
+
+def _backfill_org_code(store: Store, settings: Settings, applied: dict[str, list[int]]) -> None:
+    """Rows stored before the org_code column (migrations 5 and 6) belong to this deployment's
+    organisation (setting ``organisation_code``): filled in once, when the column is added."""
+    for zone, version, table in (("shared", 5, "signals"), ("restricted", 6, "signals_raw")):
+        if version in applied.get(zone, []):
+            db = store.shared if zone == "shared" else store.restricted
+            db.execute(f"UPDATE {table} SET org_code = ? WHERE org_code IS NULL", [settings.organisation_code])

@@ -96,6 +96,7 @@ class Category:
     name: str
     seeds: tuple[str, ...]
     subcategories: tuple[Subcategory, ...] = field(default_factory=tuple)
+    national: str | None = None  # the national category it rolls up into (None: its own key)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class Taxonomy:
                 for s in c.get("subcategories") or []
             )
             cats.append(Category(str(c["key"]), str(c.get("name", c["key"])),
-                                 tuple(str(w).lower() for w in c.get("seeds") or ()), subs))
+                                 tuple(str(w).lower() for w in c.get("seeds") or ()), subs,
+                                 str(c["national"]) if c.get("national") else None))
         return cls(tuple(cats))
 
     @classmethod
@@ -133,8 +135,46 @@ class Taxonomy:
     def to_dict(self) -> dict[str, Any]:
         return {"categories": [
             {"key": c.key, "name": c.name, "seeds": list(c.seeds), "subcategories": [
-                {"key": s.key, "name": s.name, "seeds": list(s.seeds)} for s in c.subcategories]}
+                {"key": s.key, "name": s.name, "seeds": list(s.seeds)} for s in c.subcategories],
+             **({"national": c.national} if c.national else {})}
             for c in self.categories]}
+
+    # ---- national taxonomy with local extensions (issue 16) -----------------------------------
+    def with_local(self, extensions, origin: str = "local_taxonomy") -> "Taxonomy":
+        """This taxonomy plus an organisation's local subcategories: ``extensions`` is a list of
+        ``{key, name, parent, seeds}`` (``parent``: a category key of this taxonomy)."""
+        from signalen_lib.config import ConfigError
+
+        cats = {c.key: c for c in self.categories}
+        extra: dict[str, list[Subcategory]] = {}
+        known = self.all_keys()
+        for i, e in enumerate(extensions or []):
+            where = f"{origin}: entry {i + 1}"
+            if not isinstance(e, dict) or not e.get("key") or not e.get("parent"):
+                raise ConfigError(f"{where}: needs 'key' and 'parent'")
+            if e["parent"] not in cats:
+                raise ConfigError(f"{where} ({e['key']}): parent '{e['parent']}' is not a category "
+                                  f"(categories: {', '.join(cats)})")
+            if e["key"] in known:
+                raise ConfigError(f"{where}: key '{e['key']}' is already used in the taxonomy")
+            known.add(str(e["key"]))
+            extra.setdefault(e["parent"], []).append(Subcategory(
+                str(e["key"]), str(e.get("name", e["key"])), tuple(str(w).lower() for w in e.get("seeds") or ())))
+        return Taxonomy(tuple(Category(c.key, c.name, c.seeds, c.subcategories + tuple(extra.get(c.key, ())), c.national)
+                              for c in self.categories))
+
+    def national_map(self, national: "Taxonomy") -> dict[str, str]:
+        """{every category and subcategory key of this (local) taxonomy: its national category key};
+        a category whose key (or ``national:``) is not a national key maps onto ``overig``."""
+        nat = set(national.keys)
+        out = {OVERIG: OVERIG}
+        for c in self.categories:
+            target = c.national or c.key
+            target = target if target in nat else OVERIG
+            out[c.key] = target
+            for s in c.subcategories:
+                out.setdefault(s.key, target)
+        return out
 
     @property
     def keys(self) -> list[str]:
@@ -182,6 +222,14 @@ class Taxonomy:
     def all_keys(self) -> set[str]:
         """Category and subcategory keys, plus ``overig``."""
         return set(self.names())
+
+
+NATIONAL_TAXONOMY = Path(__file__).with_name("national_taxonomy.yaml")
+
+
+def load_national_taxonomy() -> Taxonomy:
+    """The national category set (``vocab/national_taxonomy.yaml``) every organisation maps onto."""
+    return load_taxonomy(NATIONAL_TAXONOMY)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
