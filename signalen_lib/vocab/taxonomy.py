@@ -25,7 +25,7 @@ class TaxonomyError(ConfigError):
 
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_CATEGORY_FIELDS = {"key", "name", "seeds", "subcategories"}
+_CATEGORY_FIELDS = {"key", "name", "seeds", "subcategories", "national"}  # national: the national category it rolls up into
 _SUBCATEGORY_FIELDS = {"key", "name", "seeds"}
 
 
@@ -73,6 +73,8 @@ def check_taxonomy_dict(data: Any, source: str = "taxonomy") -> None:
     for ci, c in enumerate(data["categories"]):
         where = f"categories[{ci}]"
         seeds = check_node(c, where, _CATEGORY_FIELDS)
+        if "national" in c and not (isinstance(c["national"], str) and _KEY.match(c["national"])):
+            raise bad(f"{where}.national", f"{c['national']!r} is not a national category key")
         subs = c.get("subcategories") or []
         if not isinstance(subs, list):
             raise bad(f"{where}.subcategories", "expected a list of subcategories")
