@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from signalen_lib.config import PACKAGE_DIR, ConfigError, Settings, project_root
 from signalen_lib.runs.lock import PipelineLock, PipelineLocked, store_lock_path
+from signalen_lib.runs.timing import PROFILE_ENV, STEP_ENV, profile_table, read_profile, timed
 from signalen_lib.vocab.fmt import fmt_datetime
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
@@ -166,10 +167,17 @@ class RunResult:
     failed_cell: int | None = None
     model_version: str | None = None
     stale_lock: dict | None = None
+    profile: list[dict] = field(default_factory=list)  # sub-step timings (run_steps(profile=True))
+    load_avg: tuple[float, float, float] | None = None  # os.getloadavg() at the end of the run
 
     @property
     def ok(self) -> bool:
         return self.status == "success"
+
+    def profile_table(self) -> str:
+        """Step and sub-step times as text (``signalen pipeline --profile``), with the load average."""
+        load = ", ".join(f"{x:.2f}" for x in (self.load_avg or os.getloadavg()))
+        return profile_table(self.steps, self.profile) + f"\nload average (1, 5, 15 min) at the end: {load}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -373,6 +381,7 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
     res.output_path = str(out)
     if kernel_name is None and not _kernel_of(nb):
         kernel_name = "python3"  # a notebook saved without kernelspec metadata
+    called = datetime.now(timezone.utc)
     try:
         pm.execute_notebook(
             str(nb), str(out), parameters=params, kernel_name=kernel_name, cwd=str(cwd),
@@ -384,11 +393,13 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
         msg = f"{exc.ename}: {evalue[0] if evalue else ''}".strip()
         raise _StepFailed(f"{msg} (cell {exc.exec_count})", cell=exc.exec_count) from None
     finally:
+        _record_notebook_times(out, called)
         if step.render_html and out.exists():
             try:
                 from signalen_lib.reports.render import render_html
 
-                res.html_path = str(render_html(out, out.with_suffix(".html"), title=step.html_title))
+                with timed("render html"):
+                    res.html_path = str(render_html(out, out.with_suffix(".html"), title=step.html_title))
             except Exception as exc:  # noqa: BLE001 - a rendering problem must not hide the step's result
                 res.note = f"HTML rendering failed: {type(exc).__name__}: {exc}"
     if step.pdf and res.html_path:
@@ -399,6 +410,41 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
             res.note = "PDF skipped (no headless Chromium available)"
         else:
             res.pdf_path = str(pdf)
+
+
+def _record_notebook_times(out: Path, called: datetime) -> None:
+    """Profile records for an executed notebook from papermill's cell metadata: the kernel's start
+    (call to first cell) and each code cell that took a second or more (its first line names it)."""
+    if not os.environ.get(PROFILE_ENV) or not out.exists():
+        return
+    import nbformat
+
+    try:
+        nb = nbformat.read(out, as_version=4)
+    except Exception:  # noqa: BLE001 - a profile must not fail the step
+        return
+    import pandas as pd
+
+    rows, first = [], None
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if cell.cell_type != "code" or not meta.get("start_time"):
+            continue
+        start = pd.Timestamp(meta["start_time"])
+        first = start if first is None else min(first, start)
+        dur = float(meta.get("duration") or 0.0)
+        if dur >= 1.0:
+            head = next((ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+            rows.append((f"notebook cell {i}: {head[:40]}", dur))
+    if first is not None:
+        start_s = (first.tz_localize("UTC") if first.tzinfo is None else first).timestamp() - called.timestamp()
+        rows.insert(0, ("kernel start (call to first cell)", max(0.0, start_s)))
+    step = os.environ.get(STEP_ENV, "")
+    with open(os.environ[PROFILE_ENV], "a", encoding="utf-8") as fh:
+        for name, sec in rows:
+            fh.write(json.dumps({"step": step, "name": name, "seconds": round(sec, 3), "cpu": 0.0,
+                                 "load": round(os.getloadavg()[0], 2), "pid": os.getpid(),
+                                 "start": called.timestamp()}) + "\n")
 
 
 def run_steps(
@@ -415,6 +461,7 @@ def run_steps(
     lock_wait: float = 0.0,
     candidates: dict[str, Any] | None = None,
     stop_on_failure: bool = True,
+    profile: bool = False,
 ) -> RunResult:
     """Run ``steps`` in order under the lock, recording the run; stops at the first failure.
 
@@ -423,7 +470,8 @@ def run_steps(
 
     Raises :class:`PipelineLocked` when another run is active. Returns the :class:`RunResult`
     (``status`` success/failed); a KeyboardInterrupt/SystemExit marks the run interrupted and is
-    re-raised.
+    re-raised. ``profile``: record sub-step timings (:mod:`signalen_lib.runs.timing`) into
+    ``<run folder>/profile.jsonl`` and keep them in ``RunResult.profile``.
     """
     say = progress or (lambda _msg: None)
     run_id = run_id or new_run_id(kind)
@@ -443,6 +491,8 @@ def run_steps(
                       "config": str(config_path) if config_path else None}
         _record_start(settings, result, run_params, steps)
         env = kernel_env(settings, config_path)
+        prof_env = {PROFILE_ENV: str(run_dir / "profile.jsonl")} if profile else {}
+        env.update(prof_env)
         cfg = str(Path(config_path).resolve()) if config_path else None
         base = {"run_id": run_id, "config_path": cfg, "run_dir": str(run_dir), **(candidates or {})}
         results = {s.name: StepResult(s.name, "not_run") for s in steps}
@@ -457,9 +507,10 @@ def run_steps(
                 started, t0 = _utcnow(), time.perf_counter()
                 try:
                     if step.func is not None:
-                        _run_func(step, settings, res)
+                        with _environ({**prof_env, STEP_ENV: step.name} if profile else {}):
+                            _run_func(step, settings, res)
                     else:
-                        with _environ(env):
+                        with _environ({**env, STEP_ENV: step.name} if profile else env):
                             _execute_notebook(step, run_dir, base, kernel_name=kernel_name,
                                               cwd=Path(step.notebook).parent, timeout=timeout, res=res)
                     if res.status == "not_run":
@@ -495,6 +546,9 @@ def run_steps(
                 _record_finish(settings, result)
             raise
         result.finished_at = _utcnow()
+        result.load_avg = os.getloadavg()
+        if profile:
+            result.profile = read_profile(run_dir / "profile.jsonl")
         _record_finish(settings, result)
         _write_summary(run_dir, result)
         return result
@@ -531,8 +585,10 @@ def run_pipeline(
     lock_wait: float = 0.0,
     labels: str | os.PathLike | None = None,
     step_parameters: dict[str, dict[str, Any]] | None = None,
+    profile: bool = False,
 ) -> RunResult:
-    """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates."""
+    """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates.
+    ``profile``: record step and sub-step times (``RunResult.profile_table()``)."""
     if mode not in TOPIC_MODES:
         raise ValueError(f"mode must be one of {', '.join(TOPIC_MODES)}, not {mode!r}")
     if steps is None:
@@ -542,7 +598,7 @@ def run_pipeline(
                                  step_parameters=step_parameters)
     return run_steps(
         settings, steps, kind="pipeline", run_id=run_id, config_path=config_path, progress=progress,
-        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait,
+        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait, profile=profile,
         parameters={"mode": mode, "notebooks": str(nb_dir or notebooks_dir()),
                     "labels": str(labels) if labels else None},
     )
