@@ -5,8 +5,8 @@
 ...     pass
 
 ``timed(name)`` costs next to nothing unless a profile is being recorded: ``signalen pipeline
---profile`` (and ``benchmarks/bench_pipeline.py``) set ``SIGNALEN_PROFILE_FILE`` to a file in the
-run folder and ``SIGNALEN_PROFILE_STEP`` to the running step. The notebook kernels inherit both, so
+--profile`` (and ``benchmarks/bench_pipeline.py``) set ``SIGNALENPROFILE_FILE`` to a file in the
+run folder and ``SIGNALENPROFILE_STEP`` to the running step. The notebook kernels inherit both, so
 a sub-step timed inside a kernel lands in the same file as one timed in the runner's process. Each
 record is one JSON line: step, sub-step (nested timers join their names with ``/``), seconds, the
 CPU seconds of this process, the load average at its end, and an optional count (texts, rows).
@@ -23,8 +23,9 @@ from typing import Iterator
 
 __all__ = ["timed", "profiling", "read_profile", "profile_table", "PROFILE_ENV", "STEP_ENV"]
 
-PROFILE_ENV = "SIGNALEN_PROFILE_FILE"
-STEP_ENV = "SIGNALEN_PROFILE_STEP"
+# not SIGNALEN_<NAME>: load_config() reads every such variable as a setting
+PROFILE_ENV = "SIGNALENPROFILE_FILE"
+STEP_ENV = "SIGNALENPROFILE_STEP"
 _stack = threading.local()
 
 
