@@ -18,6 +18,8 @@ from .labels import load_labels, main_labels, read_labels_csv
 from .metrics import coverage_curve, evaluate, inter_annotator, summary
 from .models import TfidfBaseline
 from .standalone import stratified_split
+from signalen_lib.runs.timing import timed
+from signalen_lib.store.queries import query_for_ids
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG, load_category_tree
@@ -141,13 +143,14 @@ def _first_sample(settings, model_version: str | None, seed: int) -> str | None:
 
 
 # ---- data -------------------------------------------------------------------------------
-def model_assignments(db, model_version: str | None) -> pd.DataFrame:
-    """signal_id, category (rank 1) and prob of the model's assignment."""
+def model_assignments(db, model_version: str | None, ids: list[str] | None = None) -> pd.DataFrame:
+    """signal_id, category (rank 1) and prob of the model's assignment (of ``ids`` only, when given)."""
     if model_version is None or not db.table_exists("signal_categories"):
         return pd.DataFrame(columns=["signal_id", "category", "prob"])
-    return db.query_df(
-        "SELECT signal_id, category, prob FROM signal_categories WHERE model_version = ? AND rank = 1", [model_version]
-    ).drop_duplicates("signal_id")
+    sql = "SELECT signal_id, category, prob FROM signal_categories WHERE model_version = ? AND rank = 1"
+    if ids is not None:
+        return query_for_ids(db, sql + " AND signal_id IN ({ids})", ids, [model_version]).drop_duplicates("signal_id")
+    return db.query_df(sql, [model_version]).drop_duplicates("signal_id")
 
 
 def load_label_rows(db, labels_source: str, tree=None) -> pd.DataFrame:
@@ -243,13 +246,15 @@ def validate_store(
     tree = load_category_tree(settings.taxonomy_path)
     names = {c.key: c.name for c in tree.categories}
     run_id = run_id or new_run_id("validation")
-    with open_store(settings, restricted=False) as store:
+    with timed("validate: read labels and their assignments"), open_store(settings, restricted=False) as store:
         db = store.shared
         model_version = model_version or current_topic_model(db)
         rows = load_label_rows(db, labels_source, tree)
         gold = main_labels(rows)
-        pred = model_assignments(db, model_version)
-        texts = db.query_df("SELECT signal_id, text FROM signals")
+        # only the labelled signals: a nightly validation does not read the whole store
+        pred = model_assignments(db, model_version, ids=gold["signal_id"].tolist())
+        texts = query_for_ids(db, "SELECT signal_id, text FROM signals WHERE signal_id IN ({ids})",
+                              gold["signal_id"].tolist())
     if gold.empty:  # a new organisation: nothing to measure yet; propose what to label first
         from .gate import not_validated
 
@@ -274,7 +279,8 @@ def validate_store(
     df["predicted"] = df["predicted"].astype(object).where(df["predicted"].notna(), OVERIG)
     df["prob"] = pd.to_numeric(df["prob"], errors="coerce").fillna(0.0)
     cats = [c for c in tree.keys if c in set(df["category"])] + sorted(set(df["category"]) - set(tree.keys))
-    metrics = evaluate(df["category"], df["predicted"], labels=cats, n_boot=n_boot, seed=seed)
+    with timed("validate: metrics with bootstrap intervals", count=len(df)):
+        metrics = evaluate(df["category"], df["predicted"], labels=cats, n_boot=n_boot, seed=seed)
     coverage = coverage_curve(df["prob"], df["category"], df["predicted"])
     annotators = inter_annotator(rows)
     # held out: the baseline learns from part of the labels; both are scored on the rest
