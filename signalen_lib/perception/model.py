@@ -456,13 +456,75 @@ def perception_summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bron", "compliment", "neutraal", "klacht"])
 
 
+def assign_new_perception(store, settings) -> dict[str, Any] | None:
+    """The nightly path: the current perception model gives a perception to the signals that have
+    none yet; the others keep theirs. None when the model must be fitted again instead: there is
+    no current model (or its file is gone), the topic model was fitted after it (the initial load
+    or a refit: perception is refitted with it), or the hand labels changed since it was fitted."""
+    from signalen_lib.runs.timing import timed
+    from signalen_lib.vocab.models import current_perception_model, current_topic_model
+
+    db = store.shared
+    version = current_perception_model(db)
+    if version is None or not db.table_exists("signal_perception"):
+        return None
+    row = db.query_df("SELECT created_at, n_labelled, path FROM perception_models WHERE model_version = ?", [version])
+    topic = current_topic_model(db)
+    if row.empty or not row.loc[0, "path"]:
+        return None
+    if topic is not None:
+        fitted_at = db.scalar("SELECT created_at FROM topic_models WHERE model_version = ?", [topic])
+        if fitted_at is not None and pd.Timestamp(fitted_at) > pd.Timestamp(row.loc[0, "created_at"]):
+            return None
+    with timed("perception: count hand labels"):
+        n_lab = 0
+        if db.table_exists("labels") and "perception" in db.columns("labels"):
+            marks = ", ".join("?" for _ in PERCEPTIONS)
+            n_lab = int(db.scalar(
+                "SELECT count(DISTINCT l.signal_id) FROM labels l JOIN signals s ON s.signal_id = l.signal_id "
+                f"WHERE l.perception IN ({marks})", list(PERCEPTIONS)) or 0)
+    if n_lab != int(row.loc[0, "n_labelled"] or 0):
+        return None
+    try:
+        with timed("perception: load current model"):
+            fitted = load_perception_model(settings, store=store)
+    except (FileNotFoundError, OSError, pickle.UnpicklingError):
+        return None
+    with timed("perception: read new signals") as t:
+        df = db.query_df("SELECT s.signal_id, s.source, s.text FROM signals s WHERE NOT EXISTS "
+                         "(SELECT 1 FROM signal_perception p WHERE p.signal_id = s.signal_id) ORDER BY s.signal_id")
+        t.count = len(df)
+    if len(df):
+        with timed("perception: predict new signals", count=len(df)):
+            texts = df["text"].astype("object").fillna("").to_numpy(dtype=object)
+            proba = fitted.predict_proba(texts, sources=df["source"].to_numpy(dtype=object))
+            best = proba.argmax(axis=1)
+        out = pd.DataFrame({
+            "signal_id": df["signal_id"].to_numpy(dtype=object), "model_version": version,
+            "perception": np.array(CLASSES, dtype=object)[best],
+            "prob": proba[np.arange(len(df)), best].astype(float),
+            "p_klacht": proba[:, 0].astype(float), "p_neutraal": proba[:, 1].astype(float),
+            "p_compliment": proba[:, 2].astype(float),
+        })
+        with timed("perception: write", count=len(out)), db.transaction():
+            db.insert_df("signal_perception", out, on_conflict_ignore=True)
+    return {"model_version": version, "n_signals": int(len(df)), "n_labelled": n_lab, "incremental": True}
+
+
 def perception_step(store, settings) -> dict[str, Any]:
-    """The pipeline's perception step: assign perception to every signal; counts for the run record."""
-    summary = assign_perception(store, settings)
+    """The pipeline's perception step: the signals without a perception get one from the current
+    model (:func:`assign_new_perception`); when that model must be fitted again (first run, a new
+    topic model, changed hand labels) it is fitted and every signal is assigned. Counts for the run record."""
+    from signalen_lib.runs.timing import timed
+
+    summary = assign_new_perception(store, settings)
+    if summary is None:
+        with timed("perception: fit and assign all"):
+            summary = assign_perception(store, settings)
     if summary.get("skipped"):
         return {"skipped": summary["skipped"]}
     dist = store.shared.query_df("SELECT perception, count(*) AS n FROM signal_perception GROUP BY perception")
     out = {"model_version": summary.get("model_version"), "signals": summary.get("n_signals", 0),
-           "hand_labels": summary.get("n_labelled", 0)}
+           "hand_labels": summary.get("n_labelled", 0), "mode": "new only" if summary.get("incremental") else "fit"}
     out.update({str(p): int(n) for p, n in zip(dist["perception"], dist["n"])})
     return out
