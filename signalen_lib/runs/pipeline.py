@@ -365,7 +365,7 @@ def _local_kernel_manager():
 
 
 def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, kernel_name: str | None,
-                      cwd: Path, timeout: float | None, res: StepResult) -> None:
+                      cwd: Path, timeout: float | None, res: StepResult, km=None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -387,6 +387,7 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
             str(nb), str(out), parameters=params, kernel_name=kernel_name, cwd=str(cwd),
             progress_bar=False, log_output=False, request_save_on_cell_execute=True,
             execution_timeout=timeout, kernel_manager_class=_local_kernel_manager(),
+            **({"km": km} if km is not None else {}),
         )
     except PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
@@ -425,20 +426,28 @@ def _record_notebook_times(out: Path, called: datetime) -> None:
         return
     import pandas as pd
 
-    rows, first = [], None
+    def stamp(value) -> float:
+        t = pd.Timestamp(value)
+        return (t.tz_localize("UTC") if t.tzinfo is None else t).timestamp()
+
+    rows, first, last, cells = [], None, None, 0.0
     for i, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("papermill", {})
         if cell.cell_type != "code" or not meta.get("start_time"):
             continue
-        start = pd.Timestamp(meta["start_time"])
-        first = start if first is None else min(first, start)
+        first = stamp(meta["start_time"]) if first is None else min(first, stamp(meta["start_time"]))
+        if meta.get("end_time"):
+            last = stamp(meta["end_time"]) if last is None else max(last, stamp(meta["end_time"]))
         dur = float(meta.get("duration") or 0.0)
+        cells += dur
         if dur >= 1.0:
             head = next((ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
-            rows.append((f"notebook cell {i}: {head[:40]}", dur))
+            rows.append((f"cell {i}: {head[:30]}", dur))
     if first is not None:
-        start_s = (first.tz_localize("UTC") if first.tzinfo is None else first).timestamp() - called.timestamp()
-        rows.insert(0, ("kernel start (call to first cell)", max(0.0, start_s)))
+        rows.insert(0, ("kernel start (call to first cell)", max(0.0, first - called.timestamp())))
+        rows.insert(1, ("all cells", cells))
+    if last is not None:
+        rows.append(("after the last cell (kernel stop, saving)", max(0.0, time.time() - last)))
     step = os.environ.get(STEP_ENV, "")
     with open(os.environ[PROFILE_ENV], "a", encoding="utf-8") as fh:
         for name, sec in rows:
@@ -462,6 +471,7 @@ def run_steps(
     candidates: dict[str, Any] | None = None,
     stop_on_failure: bool = True,
     profile: bool = False,
+    shared_kernel: bool = False,
 ) -> RunResult:
     """Run ``steps`` in order under the lock, recording the run; stops at the first failure.
 
@@ -471,7 +481,10 @@ def run_steps(
     Raises :class:`PipelineLocked` when another run is active. Returns the :class:`RunResult`
     (``status`` success/failed); a KeyboardInterrupt/SystemExit marks the run interrupted and is
     re-raised. ``profile``: record sub-step timings (:mod:`signalen_lib.runs.timing`) into
-    ``<run folder>/profile.jsonl`` and keep them in ``RunResult.profile``.
+    ``<run folder>/profile.jsonl`` and keep them in ``RunResult.profile``. ``shared_kernel``: the
+    notebook steps run one after the other in one kernel, started once (the monthly reports: the
+    imports, the chart renderer and the caches of the first report serve the others); a step that
+    fails leaves the kernel to the next step, which starts from its own parameters cell.
     """
     say = progress or (lambda _msg: None)
     run_id = run_id or new_run_id(kind)
@@ -498,6 +511,8 @@ def run_steps(
         results = {s.name: StepResult(s.name, "not_run") for s in steps}
         result.steps = list(results.values())
         current: Step | None = None
+        km = _local_kernel_manager()(kernel_name=kernel_name or "python3") if shared_kernel else None
+        windows: list[tuple[str, float, float]] = []
         try:
             for pos, step in enumerate(steps, 1):
                 current = step
@@ -512,7 +527,7 @@ def run_steps(
                     else:
                         with _environ({**env, STEP_ENV: step.name} if profile else env):
                             _execute_notebook(step, run_dir, base, kernel_name=kernel_name,
-                                              cwd=Path(step.notebook).parent, timeout=timeout, res=res)
+                                              cwd=Path(step.notebook).parent, timeout=timeout, res=res, km=km)
                     if res.status == "not_run":
                         res.status = "success"
                 except _StepFailed as exc:
@@ -521,6 +536,7 @@ def run_steps(
                     res.status, res.error = "failed", f"{type(exc).__name__}: {exc}".strip()
                     res.note = traceback.format_exc(limit=5)
                 res.seconds = time.perf_counter() - t0
+                windows.append((step.name, time.time() - res.seconds, time.time()))
                 _record_step(settings, run_id, res, started)
                 if res.status == "failed":
                     if result.failed_step is None:
@@ -537,6 +553,8 @@ def run_steps(
                 say(f"      {res.status} in {res.seconds:.1f} s{extra}")
             result.status = "failed" if result.failed_step else "success"
         except BaseException as exc:  # KeyboardInterrupt, SystemExit (SIGTERM), store errors: record, re-raise
+            _stop_kernel(km)
+            km = None
             interrupted = isinstance(exc, (KeyboardInterrupt, SystemExit))
             result.status = "interrupted" if interrupted else "failed"
             result.failed_step = result.failed_step or (current.name if current else None)
@@ -545,13 +563,35 @@ def run_steps(
             with contextlib.suppress(Exception):
                 _record_finish(settings, result)
             raise
+        _stop_kernel(km)
         result.finished_at = _utcnow()
         result.load_avg = os.getloadavg()
         if profile:
-            result.profile = read_profile(run_dir / "profile.jsonl")
+            result.profile = _by_window(read_profile(run_dir / "profile.jsonl"), windows)
         _record_finish(settings, result)
         _write_summary(run_dir, result)
         return result
+
+
+def _stop_kernel(km) -> None:
+    """Shut down a shared kernel (``run_steps(shared_kernel=True)``)."""
+    if km is None or not km.has_kernel:
+        return
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=False)
+
+
+def _by_window(records: list[dict], windows: list[tuple[str, float, float]]) -> list[dict]:
+    """Each profile record belongs to the step that was running when it started (a shared kernel
+    keeps the environment of the step that started it)."""
+    for r in records:
+        for name, t0, t1 in windows:
+            if t0 - 0.5 <= r.get("start", 0.0) <= t1:
+                r["step"] = name
+                break
+    return records
 
 
 def _run_func(step: Step, settings: Settings, res: StepResult) -> None:
@@ -586,9 +626,12 @@ def run_pipeline(
     labels: str | os.PathLike | None = None,
     step_parameters: dict[str, dict[str, Any]] | None = None,
     profile: bool = False,
+    shared_kernel: bool = True,
 ) -> RunResult:
     """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates.
-    ``profile``: record step and sub-step times (``RunResult.profile_table()``)."""
+    ``profile``: record step and sub-step times (``RunResult.profile_table()``). ``shared_kernel``:
+    the notebooks run in one kernel, started once per run (each notebook still starts from its own
+    parameters and opens and closes the store itself)."""
     if mode not in TOPIC_MODES:
         raise ValueError(f"mode must be one of {', '.join(TOPIC_MODES)}, not {mode!r}")
     if steps is None:
@@ -598,7 +641,7 @@ def run_pipeline(
                                  step_parameters=step_parameters)
     return run_steps(
         settings, steps, kind="pipeline", run_id=run_id, config_path=config_path, progress=progress,
-        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait, profile=profile,
+        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait, profile=profile, shared_kernel=shared_kernel,
         parameters={"mode": mode, "notebooks": str(nb_dir or notebooks_dir()),
                     "labels": str(labels) if labels else None},
     )

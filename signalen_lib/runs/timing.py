@@ -79,10 +79,10 @@ def profile_table(steps, records: list[dict]) -> str:
     """Steps (objects with ``name``, ``status``, ``seconds``) with their sub-steps below them, as
     fixed-width text. A sub-step timed more than once (per batch, per file) is summed, with how
     often it ran."""
-    lines = [f"{'step / sub-step':<44} {'seconds':>9} {'share':>6} {'calls':>6} {'count':>9} {'per s':>8} {'load':>5}"]
+    lines = [f"{'step / sub-step':<52} {'seconds':>9} {'share':>6} {'calls':>6} {'count':>9} {'per s':>8} {'load':>5}"]
     total = sum(s.seconds for s in steps) or 1.0
     for s in steps:
-        lines.append(f"{s.name:<44} {s.seconds:>9.1f} {s.seconds / total:>6.0%} {'':>6} {'':>9} {'':>8} {'':>5}"
+        lines.append(f"{s.name[:52]:<52} {s.seconds:>9.1f} {s.seconds / total:>6.0%} {'':>6} {'':>9} {'':>8} {'':>5}"
                      + ("" if s.status == "success" else f"  [{s.status}]"))
         agg: dict[str, dict] = {}
         for r in records:
@@ -98,10 +98,10 @@ def profile_table(steps, records: list[dict]) -> str:
                 a["count"] = (a["count"] or 0) + r["count"]
         for name, a in sorted(agg.items(), key=lambda kv: (kv[1]["start"], kv[0].count("/"))):
             depth = name.count("/")
-            label = "  " * (depth + 1) + name.rsplit("/", 1)[-1]
+            label = ("  " * (depth + 1) + name.rsplit("/", 1)[-1])[:52]
             rate = f"{a['count'] / a['seconds']:>8.0f}" if a["count"] and a["seconds"] > 0 else f"{'':>8}"
             count = f"{a['count']:>9}" if a["count"] is not None else f"{'':>9}"
-            lines.append(f"{label:<44} {a['seconds']:>9.1f} {a['seconds'] / total:>6.0%} {a['calls']:>6} {count} "
+            lines.append(f"{label:<52} {a['seconds']:>9.1f} {a['seconds'] / total:>6.0%} {a['calls']:>6} {count} "
                          f"{rate} {a['load']:>5.2f}")
-    lines.append(f"{'total':<44} {total:>9.1f}")
+    lines.append(f"{'total':<52} {total:>9.1f}")
     return "\n".join(lines)
