@@ -743,27 +743,28 @@ _MASK_COLS = ["signal_id", "source", "source_record_id", "received_at", "channel
 
 def mask_workers(settings: Settings) -> int:
     """Processes that mask: setting ``workers`` (0: every core)."""
-    n = int(getattr(settings, "workers", 0) or 0)
+    n = int(settings.workers or 0)
     return n if n > 0 else (os.cpu_count() or 1)
 
 
-def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int = 5000, progress=None,
+def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int | None = None, progress=None,
                  workers: int | None = None) -> int:
     """Mask every raw signal not yet in the shared zone and write it there (with its PII findings
     kept in the restricted zone). Resumable: each batch is written on its own, so a crash or a kill
     loses at most the batches in flight and the next run continues with the rest.
 
-    The pending signals are cut into batches of ``batch_size`` in signal-id order (the same batches
+    The pending signals are cut into batches of ``batch_size`` (default: setting ``mask_batch_rows``) in signal-id order (the same batches
     one process would take, so the casing evidence of each batch and hence the masked text is the
     same). ``workers`` (default: setting ``workers``, 0 = every core) processes mask batches at
     once, each with its own masker built once, while this process writes the finished batches in
     order. A custom ``masker`` masks in this process."""
     workers = 1 if masker is not None else (workers or mask_workers(settings))
+    batch_size = int(batch_size or settings.mask_batch_rows)
     raw = store.restricted
     with timed("mask: find pending"):
         ids = [r[0] for r in raw.execute(
             "SELECT signal_id FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id")]
-    batches = [ids[k:k + batch_size] for k in range(0, len(ids), max(1, int(batch_size)))]
+    batches = [ids[k:k + batch_size] for k in range(0, len(ids), max(1, batch_size))]
     state = {"total": 0, "has_findings": raw.table_exists("pii_findings"), "labels": {}, "masker": masker}
 
     def label_masker():  # the labels are masked here, in batch order (the cache makes them order-dependent)
