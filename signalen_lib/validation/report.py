@@ -202,7 +202,33 @@ def charts(metrics: dict, coverage: pd.DataFrame, threshold: float | None = None
 def label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> dict | None:
     """The workbench's assignment sharpened by the labels (topic weights of the saved topic model
     + label-learned topic->category map + words), learned on the training part, scored on the
-    held-out part. None when the topic model cannot be loaded."""
+    held-out part. None when the topic model cannot be loaded.
+
+    The result depends only on the model, the labelled texts, the split and the seed: it is kept
+    in the model's folder under a hash of those, so a nightly run with the same model and the same
+    labels reads it instead of learning it again."""
+    import hashlib
+
+    key = hashlib.sha256(to_json({
+        "model": model_version, "seed": seed, "cats": list(cats), "tr": [int(i) for i in tr],
+        "te": [int(i) for i in te], "ids": df["signal_id"].astype(str).tolist(),
+        "labels": df["category"].astype(str).tolist(), "texts": df["text"].fillna("").astype(str).tolist(),
+    }).encode("utf-8")).hexdigest()[:20]
+    cache = settings.models_dir / str(model_version) / "validation" / f"label_informed_{key}.json"
+    if model_version and cache.is_file():
+        with timed("validate: label-informed model (kept result)"):
+            out = json.loads(cache.read_text(encoding="utf-8"))
+            out["topic_category_map"] = {int(k): v for k, v in out.get("topic_category_map", {}).items()}
+            return out
+    with timed("validate: label-informed model"):
+        out = _label_informed_heldout(settings, model_version, df, tr, te, cats, seed)
+    if out is not None and cache.parent.parent.is_dir():
+        cache.parent.mkdir(exist_ok=True)
+        cache.write_text(to_json(out), encoding="utf-8")
+    return out
+
+
+def _label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> dict | None:
     from ..topics import load_model
     from . import adapters as _adapters
     from .models import LabelInformedAssigner
