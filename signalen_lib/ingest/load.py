@@ -457,13 +457,23 @@ def ingest_file(
     run_id: str,
     *,
     progress: Callable[[str], None] | None = None,
+    skip_unchanged: bool = False,
 ) -> FileResult:
     """Ingest one export in one restricted-zone transaction. Never raises for bad content: an
     unreadable file is reported with status 'unreadable' and leaves nothing behind; a file the
-    database refuses is reported with status 'failed' and a named reason, and leaves nothing behind."""
+    database refuses is reported with status 'failed' and a named reason, and leaves nothing behind.
+    ``skip_unchanged``: a file whose content (sha256) this source already ingested without error is
+    recorded as unchanged and not read again (the nightly run: the year's exports stay in the folder)."""
     path = Path(path)
     t0 = time.perf_counter()
     res = FileResult(source_file=str(path), source=spec.name)
+    if skip_unchanged:
+        earlier = _ingested_before(store, spec.name, path)
+        if earlier:
+            res.message = f"unchanged since ingest run {earlier}: not read again"
+            res.seconds = time.perf_counter() - t0
+            _record_file(store, run_id, res, None)
+            return res
     try:
         with timed("ingest: read files"):
             table = read_any(path, spec.format, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet)
@@ -599,11 +609,23 @@ def _replace_quarantine(db, source: str, source_file: str, qdf: pd.DataFrame) ->
     db.insert_df("quarantine", qdf)
 
 
+def _file_sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _ingested_before(store: Store, source: str, path: Path) -> str | None:
+    """The run that already ingested this exact file content for ``source`` without error, if any."""
+    with timed("ingest: check unchanged files"):
+        sha = _file_sha256(path)
+        if sha is None:
+            return None
+        return store.restricted.scalar(
+            "SELECT run_id FROM ingest_files WHERE source = ? AND file_sha256 = ? AND status = 'ok' "
+            "AND (message IS NULL OR message NOT LIKE 'unchanged since%') ORDER BY finished_at LIMIT 1", [source, sha])
+
+
 def _record_file(store: Store, run_id: str, res: FileResult, table: RawTable | None) -> None:
-    sha = None
-    p = Path(res.source_file)
-    if p.is_file():
-        sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    sha = _file_sha256(Path(res.source_file))
     row = pd.DataFrame([{
         "run_id": run_id, "source": res.source, "source_file": res.source_file, "file_sha256": sha,
         "encoding": res.encoding, "status": res.status, "rows_read": res.rows_read, "stored": res.stored,
@@ -626,8 +648,10 @@ def ingest_files(
     run_id: str | None = None,
     mask: bool = True,
     progress: Callable[[str], None] | None = None,
+    skip_unchanged: bool = False,
 ) -> IngestResult:
-    """Ingest files of one registered, approved source; then mask what is new into the shared zone."""
+    """Ingest files of one registered, approved source; then mask what is new into the shared zone.
+    ``skip_unchanged``: see :func:`ingest_file`."""
     spec = get_source(settings, source)
     spec.check_approved()
     run_id = run_id or new_run_id("ingest")
@@ -636,7 +660,8 @@ def ingest_files(
     _write_run(store, result, "running")
     try:
         for p in paths:
-            result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress))
+            result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress,
+                                            skip_unchanged=skip_unchanged))
         if mask:
             result.masked = mask_pending(store, settings, progress=progress)
     except BaseException as exc:
@@ -677,8 +702,9 @@ def mark_stale_runs(store: Store) -> list[str]:
 
 
 def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = None, *, mask: bool = True,
-               run_id: str | None = None, progress=None) -> list[IngestResult]:
-    """Ingest every registered, approved source's files found under raw_dir (its ``path`` glob)."""
+               run_id: str | None = None, progress=None, skip_unchanged: bool = False) -> list[IngestResult]:
+    """Ingest every registered, approved source's files found under raw_dir (its ``path`` glob);
+    ``skip_unchanged``: files already ingested with the same content are not read again."""
     raw = Path(raw_dir) if raw_dir else settings.raw_dir
     if not raw.exists():
         raise FileNotFoundError(f"setting 'data_dir': raw export folder {raw} does not exist (run `signalen demo-data` or copy exports there)")
@@ -689,7 +715,8 @@ def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = No
             continue
         files = sorted(raw.glob(spec.path))
         if files:
-            results.append(ingest_files(store, settings, files, name, run_id=f"{run_id}-{name}", mask=False, progress=progress))
+            results.append(ingest_files(store, settings, files, name, run_id=f"{run_id}-{name}", mask=False,
+                                        progress=progress, skip_unchanged=skip_unchanged))
     if mask and results:
         try:
             results[-1].masked = mask_pending(store, settings, progress=progress)
