@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import re
 from datetime import datetime
@@ -325,6 +326,29 @@ def _trainable(scores: np.ndarray, y: np.ndarray, base) -> bool:
     return all(c in present for c in CLASSES)
 
 
+_EVAL_STATE = None
+_PARALLEL_EVAL_MIN = 20_000  # signals from which the held-out evaluation is fitted in a second process
+
+
+def _evaluate_held_out() -> dict[str, Any]:
+    """Fit on everything but the held-out scores and labels; agreement on the held-out part."""
+    model, texts, y, scores, sources, held_weak, held_lab = _EVAL_STATE
+    y_fit, s_fit = y.copy(), scores.copy()
+    s_fit[held_weak] = np.nan
+    y_fit[held_lab] = None
+    m_eval = model.fit(texts, y_fit, scores=s_fit, sources=sources)
+    ev: dict[str, Any] = {}
+    if len(held_weak):
+        pred = m_eval.predict(texts[held_weak], sources=sources[held_weak])
+        ev["kto_vs_score_bins"] = metrics(weak_labels(scores[held_weak], model.score_bins), pred)
+    if len(held_lab):
+        pred = m_eval.predict(texts[held_lab], sources=sources[held_lab])
+        has_score = ~np.isnan(scores[held_lab])
+        ev["labels_with_score"] = metrics(y[held_lab][has_score], pred[has_score])
+        ev["labels_without_score"] = metrics(y[held_lab][~has_score], pred[~has_score])
+    return ev
+
+
 def assign_perception(
     store,
     settings=None,
@@ -360,29 +384,36 @@ def assign_perception(
     if not _trainable(scores, y, base):
         summary.update(model_version=None, skipped="geen KTO-scores of labels van elke beleving om van te leren")
         return summary
+    pending = None
     if evaluate:
         rng = np.random.default_rng(base.random_state)
         scored = np.flatnonzero(~np.isnan(scores) & pd.isna(y))
         held_weak = rng.choice(scored, int(len(scored) * holdout), replace=False) if len(scored) else np.array([], int)
         labelled = np.flatnonzero(pd.notna(y))
         held_lab = rng.choice(labelled, len(labelled) // 2, replace=False) if len(labelled) >= 20 else np.array([], int)
-        y_fit, s_fit = y.copy(), scores.copy()
-        s_fit[held_weak] = np.nan
-        y_fit[held_lab] = None
-        m_eval = clone(base).fit(texts, y_fit, scores=s_fit, sources=sources)
-        ev: dict[str, Any] = {}
-        if len(held_weak):
-            pred = m_eval.predict(texts[held_weak], sources=sources[held_weak])
-            ev["kto_vs_score_bins"] = metrics(weak_labels(scores[held_weak], base.score_bins), pred)
-        if len(held_lab):
-            pred = m_eval.predict(texts[held_lab], sources=sources[held_lab])
-            has_score = ~np.isnan(scores[held_lab])
-            ev["labels_with_score"] = metrics(y[held_lab][has_score], pred[has_score])
-            ev["labels_without_score"] = metrics(y[held_lab][~has_score], pred[~has_score])
-        summary["evaluation"] = ev
+        global _EVAL_STATE
+        _EVAL_STATE = (clone(base), texts, y, scores, sources, held_weak, held_lab)
+        workers = int(getattr(settings, "workers", 1) or 0) if settings is not None else 1
+        if (workers == 0 or workers > 1) and (os.cpu_count() or 1) > 1 and len(df) >= _PARALLEL_EVAL_MIN \
+                and hasattr(os, "fork"):
+            # the evaluation model learns in a forked process while this one fits the final model
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
 
-    fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
-    proba = fitted.predict_proba(texts, sources=sources)
+            pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+            pending = (pool, pool.submit(_evaluate_held_out))
+        else:
+            summary["evaluation"] = _evaluate_held_out()
+        _EVAL_STATE = None
+
+    try:
+        fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
+        proba = fitted.predict_proba(texts, sources=sources)
+        if pending is not None:
+            summary["evaluation"] = pending[1].result()
+    finally:
+        if pending is not None:
+            pending[0].shutdown(wait=False, cancel_futures=True)
     best = proba.argmax(axis=1)
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fitted.get_params().items()}
     version = _model_version(df, params)
