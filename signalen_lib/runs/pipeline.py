@@ -392,7 +392,8 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
     except PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
         msg = f"{exc.ename}: {evalue[0] if evalue else ''}".strip()
-        raise _StepFailed(f"{msg} (cell {exc.exec_count})", cell=exc.exec_count) from None
+        cell = exc.exec_count if km is None else (_failed_cell(out) or exc.exec_count)
+        raise _StepFailed(f"{msg} (cell {cell})", cell=cell) from None
     finally:
         _record_notebook_times(out, called)
         if step.render_html and out.exists():
@@ -411,6 +412,25 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
             res.note = "PDF skipped (no headless Chromium available)"
         else:
             res.pdf_path = str(pdf)
+
+
+def _failed_cell(out: Path) -> int | None:
+    """The failing cell's number as a fresh kernel counts it (1 for the first non-empty code cell):
+    in a shared kernel the execution count goes on from the notebooks before."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(out, as_version=4)
+    except Exception:  # noqa: BLE001 - fall back to the kernel's count
+        return None
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        n += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return n
+    return None
 
 
 def _record_notebook_times(out: Path, called: datetime) -> None:
@@ -483,8 +503,8 @@ def run_steps(
     re-raised. ``profile``: record sub-step timings (:mod:`signalen_lib.runs.timing`) into
     ``<run folder>/profile.jsonl`` and keep them in ``RunResult.profile``. ``shared_kernel``: the
     notebook steps run one after the other in one kernel, started once (the monthly reports: the
-    imports, the chart renderer and the caches of the first report serve the others); a step that
-    fails leaves the kernel to the next step, which starts from its own parameters cell.
+    imports, the chart renderer and the caches of the first report serve the others); a notebook
+    that fails ends the kernel (it may hold the store open) and the next one starts a fresh one.
     """
     say = progress or (lambda _msg: None)
     run_id = run_id or new_run_id(kind)
@@ -537,6 +557,8 @@ def run_steps(
                     res.note = traceback.format_exc(limit=5)
                 res.seconds = time.perf_counter() - t0
                 windows.append((step.name, time.time() - res.seconds, time.time()))
+                if res.status == "failed" and step.func is None:
+                    _stop_kernel(km)  # a failed notebook may hold the store open: the next step gets a fresh kernel
                 _record_step(settings, run_id, res, started)
                 if res.status == "failed":
                     if result.failed_step is None:
