@@ -8,13 +8,18 @@ The synthetic corpus (signalen_lib.synth) is generated over 366 days; everything
 day(s) is delivered and run through the pipeline once (the initial load: fit), then the last
 day(s) -- about ``--day-n`` KTO and terugbel rows -- arrive as new exports and the nightly pipeline
 runs (assign). Printed: the time of every step of both runs, and of the monthly report per cluster
-(HTML, plus PDF when Chromium is installed). The quality gate is lowered (this measures time).
+(HTML, plus PDF when Chromium is installed), each with the load average; then the summary table of
+docs/PERFORMANCE.md, the masking rate inside the pipeline, the peak memory, and for each run the
+profile of steps and sub-steps (``signalen pipeline --profile``). The quality gate is lowered
+(this measures time).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -34,6 +39,27 @@ from signalen_lib.store import open_store  # noqa: E402
 
 def _steps_table(res) -> str:
     return "  ".join(f"{s.name} {s.seconds:.1f}s" for s in res.steps)
+
+
+def _load() -> str:
+    return "load " + "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _step(res, name: str) -> float:
+    return sum(s.seconds for s in res.steps if s.name == name)
+
+
+def _mask_rate(res) -> tuple[int, float]:
+    """Texts masked and the seconds of the masking sub-step (analysis incl. writing) in the run's profile."""
+    recs = [r for r in res.profile if r["name"] in ("mask: analyse texts", "mask: analyse texts (workers)")]
+    return sum(r.get("count", 0) for r in recs), sum(r["seconds"] for r in recs)
+
+
+def _peak_rss_gb() -> float:
+    """Peak resident memory of this process and of the largest finished child (the notebook kernels)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024 / 1024
 
 
 def main() -> int:
@@ -69,24 +95,26 @@ def main() -> int:
                                                     n=600, nb_dir=args.notebooks)
 
     t = time.perf_counter()
-    r0 = pl.run_pipeline(settings, steps=make_steps())
+    r0 = pl.run_pipeline(settings, steps=make_steps(), profile=True)
     load_s = time.perf_counter() - t
+    load0 = _load()
     with open_store(settings, restricted=False) as st:
         n_store = st.shared.count("signals")
     print(f"initial load (fit) : {n_year} KTO/terugbel rows + klachten/interviews -> {n_store} signals in store, "
-          f"{load_s:.1f}s [{r0.status}]  {_steps_table(r0)}")
+          f"{load_s:.1f}s [{r0.status}] ({load0})  {_steps_table(r0)}")
     if not r0.ok:
         print(f"  failed at {r0.failed_step}: {r0.error}")
         return 1
 
     n_day = deliver(gen, settings.raw_dir, cut, end + pd.Timedelta(days=1), "nieuw")
     t = time.perf_counter()
-    r1 = pl.run_pipeline(settings, steps=make_steps())
+    r1 = pl.run_pipeline(settings, steps=make_steps(), profile=True)
     night_s = time.perf_counter() - t
+    load1 = _load()
     with open_store(settings, restricted=False) as st:
         added = st.shared.count("signals") - n_store
     print(f"nightly pipeline   : {n_day} new rows ({days} day(s)) -> {added} new signals over a store of {n_store}, "
-          f"{night_s:.1f}s [{r1.status}]  {_steps_table(r1)}")
+          f"{night_s:.1f}s [{r1.status}] ({load1})  {_steps_table(r1)}")
     if not r1.ok:
         print(f"  failed at {r1.failed_step}: {r1.error}")
         return 1
@@ -96,11 +124,31 @@ def main() -> int:
     t = time.perf_counter()
     rep = run_monthly_reports(settings, period=period, all_clusters=True, pdf=args.pdf, nb_dir=args.notebooks)
     rep_s = time.perf_counter() - t
+    load2 = _load()
     print(f"monthly reports    : {len(clusters)} clusters for {period} in {rep_s:.1f}s [{rep.status}] "
-          f"({rep_s / max(len(clusters), 1):.1f}s per report{', with PDF' if args.pdf else ''})")
+          f"({rep_s / max(len(clusters), 1):.1f}s per report{', with PDF' if args.pdf else ''}) ({load2})")
     for s in rep.steps:
         size = Path(s.html_path).stat().st_size / 1e6 if s.html_path else 0
         print(f"  {s.name:<52} {s.seconds:6.1f}s  {s.status}  html {size:.1f} MB{'  pdf' if s.pdf_path else ''}")
+
+    # the summary table of docs/PERFORMANCE.md (and of issue 18)
+    print()
+    print("| run | total | ingest | labels | topics | perception | validate | alerts | aggregates | load average |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, res, secs, load in ((f"initial load, {n_store:,} signals (fit)", r0, load_s, load0),
+                                   (f"nightly run, {added:,} new signals over that store (assign)", r1, night_s, load1)):
+        cells = " | ".join(f"{_step(res, n):.1f} s" for n in ("ingest", "labels", "topics", "perception", "validate",
+                                                              "alerts", "aggregates"))
+        print(f"| {label} | {secs:.1f} s | {cells} | {load.split()[1]} |")
+    n_masked, mask_s = _mask_rate(r0)
+    if mask_s:
+        print(f"masking inside the pipeline (initial load): {n_masked:,} texts in {mask_s:.1f} s = "
+              f"{n_masked / mask_s:,.0f} texts/s ({load0})")
+    print(f"monthly report: {rep_s / max(len(clusters), 1):.1f} s per cluster ({len(clusters)} clusters) ({load2})")
+    print(f"peak memory (largest process): {_peak_rss_gb():.2f} GB ({_load()})")
+    for label, res in (("initial load", r0), ("nightly run", r1)):
+        print(f"\nprofile of the {label} (steps and sub-steps):")
+        print(res.profile_table())
     print(f"work folder: {work}")
     return 0 if rep.ok else 1
 

@@ -24,6 +24,7 @@ sources: str = "all"  # comma-separated source names, or all for every approved 
 run_id = None  # pipeline run id; None: a new one
 mask: bool = True  # mask new signals into the shared zone after storing them
 fail_on_unreadable: bool = True  # raise, and so stop a pipeline, when a file cannot be read at all
+reread_unchanged: bool = False  # also read exports whose content was ingested before (they only give duplicates)
 
 
 # %%
@@ -42,10 +43,11 @@ store = open_store(settings)
 
 # %%
 if sources == "all":
-    results = ingest_all(store, settings, raw, mask=mask, run_id=run_id)
+    results = ingest_all(store, settings, raw, mask=mask, run_id=run_id, skip_unchanged=not reread_unchanged)
 else:
     register = load_register(settings)
-    results = [ingest_files(store, settings, sorted(raw.glob(register[s].path)), s, run_id=f"{run_id}-{s}" if run_id else None, mask=mask)
+    results = [ingest_files(store, settings, sorted(raw.glob(register[s].path)), s, run_id=f"{run_id}-{s}" if run_id else None, mask=mask,
+                            skip_unchanged=not reread_unchanged)
                for s in sources.split(",")]
 report = ingest_report(store, results)
 report.reconciliation

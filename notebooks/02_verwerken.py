@@ -31,7 +31,7 @@ passes = None  # passes over the corpus (None: automatic)
 compare_version = "current"  # model whose topic ids and names are kept ("current", a version, or None)
 since = None  # fit on signals received on/after this date (None: all)
 until = None  # fit on signals received before this date (None: all)
-ldavis: bool = True  # show the pyLDAvis view (offline)
+ldavis: bool = True  # show the pyLDAvis view (offline) when the model is fitted
 perception: bool = True  # also assign perception here (the pipeline runs perception as its own recorded step and passes False)
 run_id = None  # pipeline run id (recorded only)
 
@@ -92,11 +92,13 @@ category_table(store, settings, step.model)
 # Interactieve kaart van de onderwerpen; de JavaScript komt uit het pakket (geen internet nodig).
 
 # %%
-if ldavis:
+if ldavis and step.mode == "fit":  # assigning new signals leaves the model, and so this view, unchanged
     from signalen_lib.topics.service import load_signal_texts
     from signalen_lib.topics.vis import display_ldavis
 
     display(display_ldavis(step.model, load_signal_texts(store)["text"].tolist(), sample=5000))
+else:
+    print("kaart ongewijzigd: het model wees alleen nieuwe signalen toe" if ldavis else "pyLDAvis uit")
 
 # %%
 print(f"model {step.version}; namen aanpassen in {settings.models_dir / step.version / 'topic_names.csv'}")

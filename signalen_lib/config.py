@@ -49,6 +49,8 @@ class Settings(BaseModel):
     retention_default_days: int = 730
     retention_in_pipeline: bool = False
     ingest_chunk_rows: int = 50000
+    workers: int = 0
+    mask_batch_rows: int = 5000
     n_topics: int | None = None
     free_topics: int = 8
     overig_threshold: float = 0.25

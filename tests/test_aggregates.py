@@ -67,6 +67,43 @@ def test_refresh_aggregates_joins_current_model_rank1_and_perception(store, sett
     assert int(db.scalar("SELECT sum(n) FROM agg_daily")) == 5
 
 
+def test_refresh_updates_only_the_days_of_new_signals(store, settings):
+    """Signals masked after the last refresh: only their days are recomputed, the result equals a
+    rebuild; a new perception model or a deleted signal rebuilds everything."""
+    db = store.shared
+    for stmt in PART_TABLES:
+        db.execute(stmt)
+    first = _signals(ROWS[:3]).assign(masked_at=pd.Timestamp("2026-03-01 20:00"))
+    db.insert_df("signals", first)
+    db.insert_df("signal_perception", pd.DataFrame({"signal_id": ["kto:1", "kto:2", "kto:3"], "model_version": "p1",
+                                                    "perception": ["klacht", "neutraal", "compliment"], "prob": 0.9}))
+    db.insert_df("perception_models", pd.DataFrame([{"model_version": "p1", "created_at": pd.Timestamp("2026-03-01"),
+                                                     "is_current": True}]))
+    assert refresh_aggregates(store, settings)["mode"] == "rebuilt"  # the first time
+    before = db.query_df("SELECT * FROM agg_daily WHERE day < ?", [pd.Timestamp("2026-03-02").to_pydatetime()])
+    later = _signals(ROWS).iloc[3:].assign(masked_at=pd.Timestamp("2026-03-02 20:00"),
+                                           content_hash=["h3", "h4"])
+    db.insert_df("signals", later)
+    db.insert_df("signal_perception", pd.DataFrame({"signal_id": ["klacht:4", "klacht:5"], "model_version": "p1",
+                                                    "perception": ["klacht", "klacht"], "prob": 0.9}))
+    meta = refresh_aggregates(store, settings)
+    assert meta["mode"] == "updated 1 day(s)" and meta["n_signals"] == "5"
+    key = list(db.columns("agg_daily"))
+    inc = db.query_df("SELECT * FROM agg_daily").sort_values(key).reset_index(drop=True)
+    same_day_one = db.query_df("SELECT * FROM agg_daily WHERE day < ?", [pd.Timestamp("2026-03-02").to_pydatetime()])
+    pd.testing.assert_frame_equal(same_day_one.sort_values(key).reset_index(drop=True),
+                                  before.sort_values(key).reset_index(drop=True))
+    assert refresh_aggregates(store, settings, full=True)["mode"] == "rebuilt"
+    pd.testing.assert_frame_equal(db.query_df("SELECT * FROM agg_daily").sort_values(key).reset_index(drop=True), inc)
+    assert refresh_aggregates(store, settings)["mode"] == "updated 0 day(s)"  # nothing new
+    db.execute("DELETE FROM signals WHERE signal_id = 'kto:2'")
+    assert refresh_aggregates(store, settings)["mode"] == "rebuilt" and read_meta(db)["n_signals"] == "4"
+    db.execute("UPDATE perception_models SET is_current = FALSE")
+    db.insert_df("perception_models", pd.DataFrame([{"model_version": "p2", "created_at": pd.Timestamp("2026-03-03"),
+                                                     "is_current": True}]))
+    assert refresh_aggregates(store, settings)["mode"] == "rebuilt"
+
+
 def test_refresh_aggregates_without_topic_or_perception_tables(settings_factory):
     from signalen_lib.store import open_store
 

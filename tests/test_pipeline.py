@@ -122,16 +122,17 @@ def test_pipeline_success_records_and_outputs(settings_factory, backend):
 
 
 @pytest.mark.slow
-def test_failing_cell_stops_run_and_keeps_last_good_aggregates(settings_factory):
+@pytest.mark.parametrize("shared_kernel", [False, True])
+def test_failing_cell_stops_run_and_keeps_last_good_aggregates(settings_factory, shared_kernel):
     settings = settings_factory("duckdb")
     _write_raw(settings, "a.csv", ["een", "twee"])
     calls: list = []
-    good = pl.run_steps(settings, _steps(settings, calls))
+    good = pl.run_steps(settings, _steps(settings, calls), shared_kernel=shared_kernel)
     assert good.ok
     # a new export arrives, but validation fails: aggregates must stay at the good run
     _write_raw(settings, "b.csv", ["drie"])
     (settings.data_dir / "fail_validate").write_text("1")
-    bad = pl.run_steps(settings, _steps(settings, calls))
+    bad = pl.run_steps(settings, _steps(settings, calls), shared_kernel=shared_kernel)
     assert bad.status == "failed" and bad.failed_step == "validate"
     assert "gate failed" in bad.error and bad.failed_cell == 5
     assert calls == [2]  # aggregates not refreshed

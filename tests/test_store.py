@@ -52,6 +52,23 @@ def test_insert_ignores_conflicts_when_asked(store):
     assert store.shared.count("signals") == 15
 
 
+def test_insert_ignoring_conflicts_keeps_the_first_row_of_each_key(store):
+    """Both unique keys count (signal_id, and source + content_hash); within one frame the first row
+    of a key wins; the stored rows are never overwritten."""
+    db = store.shared
+    db.insert_df("signals", _signals(5))
+    new = _signals(8)
+    new["text"] = "nieuw"
+    new.loc[5, "content_hash"] = "h1"  # kto:5 has another id but the key of stored kto:1
+    extra = new.iloc[[6]].assign(text="tweede")  # kto:6 twice in the frame: the first wins
+    with db.transaction():
+        db.insert_df("signals", pd.concat([new, extra], ignore_index=True), on_conflict_ignore=True)
+    got = db.query_df("SELECT signal_id, text FROM signals ORDER BY signal_id")
+    assert got["signal_id"].tolist() == [f"kto:{i}" for i in (0, 1, 2, 3, 4, 6, 7)]
+    texts = dict(zip(got["signal_id"], got["text"]))
+    assert texts["kto:1"] == _signals(5).loc[1, "text"] and texts["kto:6"] == "nieuw" and texts["kto:7"] == "nieuw"
+
+
 def test_transaction_rolls_back_on_error(store):
     with pytest.raises(RuntimeError):
         with store.shared.transaction():

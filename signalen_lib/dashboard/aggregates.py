@@ -1,9 +1,13 @@
 """Precomputed aggregates the dashboard and reports read instead of raw signals.
 
-:func:`refresh_aggregates` rebuilds ``agg_daily`` (table in ``signalen_lib/dashboard/tables.py``)
+:func:`refresh_aggregates` fills ``agg_daily`` (table in ``signalen_lib/dashboard/tables.py``)
 from ``signals`` + ``signal_categories`` (the current model of ``topic_models``, rank 1; ``overig``
 when a signal has none) + ``signal_perception``, in SQL both DuckDB and PostgreSQL accept. Tables
 of parts that have not run yet (topics, perception) are treated as empty.
+
+The nightly run updates only the days that received new signals (masked since the last refresh,
+``agg_meta.masked_through``); everything is rebuilt when the topic or perception model, the
+dissatisfaction threshold or the number of signals says the stored rows are no longer right.
 """
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import json
 from datetime import datetime, timezone
 
 from signalen_lib.config import Settings
-from signalen_lib.vocab.models import current_topic_model
+from signalen_lib.runs.timing import timed
+from signalen_lib.vocab.models import current_perception_model, current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG
 
 #: Dimensions of ``agg_daily`` besides ``day`` (in table order).
@@ -25,8 +30,9 @@ UNKNOWN = "onbekend"
 
 
 
-def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[str, list]:
-    """The SELECT that produces agg_daily's rows (shared by refresh and tests)."""
+def aggregate_sql(db, settings: Settings, model_version: str | None, days: list | None = None) -> tuple[str, list]:
+    """The SELECT that produces agg_daily's rows (shared by refresh and tests); ``days`` (midnight
+    timestamps): only the signals received on those days."""
     params: list = []
     if model_version is not None and db.table_exists("signal_categories"):
         cat_join = (
@@ -49,6 +55,16 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
     def dim(col: str) -> str:
         return f"COALESCE(NULLIF(s.{col}, ''), '{UNKNOWN}')"
 
+    where = ""
+    if days:
+        import pandas as pd
+
+        stamps = sorted(pd.Timestamp(d).normalize() for d in days)
+        ranges = " OR ".join("(s.received_at >= ? AND s.received_at < ?)" for _ in stamps)
+        where = f"WHERE ({ranges})"
+        for d in stamps:
+            params_days = [d.to_pydatetime(), (d + pd.Timedelta(days=1)).to_pydatetime()]
+            params.extend(params_days)
     sql = f"""
         SELECT date_trunc('day', s.received_at) AS day,
                {cat} AS category, {sub} AS subcategory,
@@ -63,38 +79,88 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
         FROM signals s
         {cat_join}
         {per_join}
+        {where}
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     """
     return sql, params
 
 
-def refresh_aggregates(store, settings: Settings) -> dict:
-    """Rebuild ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
+def _affected_days(db, meta: dict, settings: Settings, model_version: str | None) -> list | None:
+    """The days whose rows must be recomputed since the refresh recorded in ``meta``; None when
+    everything must be rebuilt."""
+    perception = current_perception_model(db) or ""
+    if (not meta or not meta.get("masked_through") or meta.get("model_version", "") != (model_version or "")
+            or meta.get("perception_model", "") != perception
+            or meta.get("dissatisfied_max_score") != str(settings.dissatisfied_max_score)):
+        return None
+    if db.table_exists("signal_perception") and perception:
+        # signals whose perception an older model gave (a refit rewrote them all) also need a rebuild
+        stale = db.scalar("SELECT count(*) FROM signal_perception WHERE model_version <> ?", [perception])
+        if stale:
+            return None
+    rows = db.execute("SELECT DISTINCT date_trunc('day', received_at) FROM signals WHERE masked_at > ?",
+                      [datetime.fromisoformat(meta["masked_through"])])
+    return [r[0] for r in rows if r[0] is not None]
 
-    ``store`` must be opened writable (the dashboard itself only reads).
+
+def refresh_aggregates(store, settings: Settings, *, full: bool = False) -> dict:
+    """Update ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
+
+    Only the days with signals masked since the last refresh are recomputed (the nightly run);
+    ``full`` (or a new topic/perception model, another dissatisfaction threshold, or a count that
+    does not add up) rebuilds every day. ``store`` must be opened writable (the dashboard itself only reads).
     """
     db = store.shared
     model_version = current_topic_model(db)
-    select, params = aggregate_sql(db, settings, model_version)
     cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
+    with timed("aggregates: find changed days"):
+        days = None if full else _affected_days(db, read_meta(db), settings, model_version)
+        masked_through = db.scalar("SELECT max(masked_at) FROM signals") if db.table_exists("signals") else None
+    n_store = int(db.scalar("SELECT count(*) FROM signals") or 0)
     with db.transaction():
-        db.execute("DELETE FROM agg_daily")
-        db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+        if days is None:
+            with timed("aggregates: rebuild all days"):
+                select, params = aggregate_sql(db, settings, model_version)
+                db.execute("DELETE FROM agg_daily")
+                db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+        elif days:
+            with timed("aggregates: update changed days", count=len(days)):
+                select, params = aggregate_sql(db, settings, model_version, days=days)
+                marks = ", ".join("?" for _ in days)
+                db.execute(f"DELETE FROM agg_daily WHERE day IN ({marks})", [_ts(d) for d in days])
+                db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
         n_rows = int(db.scalar("SELECT count(*) FROM agg_daily"))
         n_signals = int(db.scalar("SELECT COALESCE(sum(n), 0) FROM agg_daily"))
+        if days is not None and n_signals != n_store:  # deleted or late-changed signals: start over
+            with timed("aggregates: rebuild all days"):
+                select, params = aggregate_sql(db, settings, model_version)
+                db.execute("DELETE FROM agg_daily")
+                db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+            days = None
+            n_rows = int(db.scalar("SELECT count(*) FROM agg_daily"))
+            n_signals = int(db.scalar("SELECT COALESCE(sum(n), 0) FROM agg_daily"))
         first, last = db.execute("SELECT min(day), max(day) FROM agg_daily")[0]
         meta = {
             "refreshed_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds"),
             "model_version": model_version or "",
+            "perception_model": current_perception_model(db) or "",
+            "masked_through": masked_through.isoformat() if masked_through is not None else "",
             "n_rows": str(n_rows),
             "n_signals": str(n_signals),
             "first_day": first.date().isoformat() if first is not None else "",
             "last_day": last.date().isoformat() if last is not None else "",
             "dissatisfied_max_score": str(settings.dissatisfied_max_score),
+            "mode": "rebuilt" if days is None else f"updated {len(days)} day(s)",
         }
         db.execute("DELETE FROM agg_meta")
         db.executemany("INSERT INTO agg_meta (key, value) VALUES (?, ?)", list(meta.items()))
     return meta
+
+
+def _ts(d):
+    import pandas as pd
+
+    return pd.Timestamp(d).to_pydatetime()
 
 
 def read_meta(db) -> dict[str, str]:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings
+from ..runs.timing import timed
 from ..schema import UNKNOWN
 from ..store import Store
 from ..vocab.ids import new_run_id
@@ -456,18 +457,29 @@ def ingest_file(
     run_id: str,
     *,
     progress: Callable[[str], None] | None = None,
+    skip_unchanged: bool = False,
 ) -> FileResult:
     """Ingest one export in one restricted-zone transaction. Never raises for bad content: an
     unreadable file is reported with status 'unreadable' and leaves nothing behind; a file the
-    database refuses is reported with status 'failed' and a named reason, and leaves nothing behind."""
+    database refuses is reported with status 'failed' and a named reason, and leaves nothing behind.
+    ``skip_unchanged``: a file whose content (sha256) this source already ingested without error is
+    recorded as unchanged and not read again (the nightly run: the year's exports stay in the folder)."""
     path = Path(path)
     t0 = time.perf_counter()
     res = FileResult(source_file=str(path), source=spec.name)
+    if skip_unchanged:
+        earlier = _ingested_before(store, spec.name, path)
+        if earlier:
+            res.message = f"unchanged since ingest run {earlier}: not read again"
+            res.seconds = time.perf_counter() - t0
+            _record_file(store, run_id, res, None)
+            return res
     try:
-        table = read_any(path, spec.format, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet)
-        res.encoding = table.encoding
-        res.warnings.extend(table.warnings)
-        mapped = map_records(table, spec, path)
+        with timed("ingest: read files"):
+            table = read_any(path, spec.format, encoding=spec.encoding, delimiter=spec.delimiter, sheet=spec.sheet)
+            res.encoding = table.encoding
+            res.warnings.extend(table.warnings)
+            mapped = map_records(table, spec, path)
     except FileUnreadable as exc:
         res.status, res.message = "unreadable", str(exc)
         res.seconds = time.perf_counter() - t0
@@ -500,7 +512,8 @@ def ingest_file(
 def _store_table(store: Store, settings: Settings, path: Path, spec: SourceSpec, run_id: str, table: RawTable,
                  mapped: pd.DataFrame, res: FileResult, t0: float, progress) -> FileResult:
     """Validate, dedupe and store one read file (database errors are handled by the caller)."""
-    valid, errors = validate(mapped, spec, settings)
+    with timed("ingest: validate rows", count=len(mapped)):
+        valid, errors = validate(mapped, spec, settings)
 
     def raw_json(i) -> str:
         return json.dumps(table.record(i), ensure_ascii=False, default=str)[:100_000]
@@ -531,8 +544,9 @@ def _store_table(store: Store, settings: Settings, path: Path, spec: SourceSpec,
         quarantine.append(_qrow(valid.at[i, "source_row"], "source_record_id",
                                 f"record id {shown_id(i)!r} appears earlier in this file with other content", raw_json(i)))
     cand = valid[~dup_in_file & ~same_id]
-    seen_h, seen_id = _existing(store, spec.name, cand["content_hash"].tolist() + cand["legacy_hash"].tolist(),
-                                cand["signal_id"].tolist())
+    with timed("ingest: dedupe against the store", count=len(cand)):
+        seen_h, seen_id = _existing(store, spec.name, cand["content_hash"].tolist() + cand["legacy_hash"].tolist(),
+                                    cand["signal_id"].tolist())
     no_id = cand["source_record_id"].isna()
     # stored before the key held the record id: the same id under the legacy key is this record
     legacy_same = (cand["signal_id"].map(seen_id) == cand["legacy_hash"]).fillna(False).astype(bool)
@@ -566,7 +580,7 @@ def _store_table(store: Store, settings: Settings, path: Path, spec: SourceSpec,
         new["org_code"] = spec.org_code(settings)
     new = new[cols]
     db = store.restricted
-    with db.transaction():
+    with timed("ingest: store raw rows", count=len(new)), db.transaction():
         chunk = max(1, settings.ingest_chunk_rows)
         nchunks = max(1, -(-len(new) // chunk))
         for k in range(nchunks):
@@ -597,11 +611,23 @@ def _replace_quarantine(db, source: str, source_file: str, qdf: pd.DataFrame) ->
     db.insert_df("quarantine", qdf)
 
 
+def _file_sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _ingested_before(store: Store, source: str, path: Path) -> str | None:
+    """The run that already ingested this exact file content for ``source`` without error, if any."""
+    with timed("ingest: check unchanged files"):
+        sha = _file_sha256(path)
+        if sha is None:
+            return None
+        return store.restricted.scalar(
+            "SELECT run_id FROM ingest_files WHERE source = ? AND file_sha256 = ? AND status = 'ok' "
+            "AND (message IS NULL OR message NOT LIKE 'unchanged since%') ORDER BY finished_at LIMIT 1", [source, sha])
+
+
 def _record_file(store: Store, run_id: str, res: FileResult, table: RawTable | None) -> None:
-    sha = None
-    p = Path(res.source_file)
-    if p.is_file():
-        sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    sha = _file_sha256(Path(res.source_file))
     row = pd.DataFrame([{
         "run_id": run_id, "source": res.source, "source_file": res.source_file, "file_sha256": sha,
         "encoding": res.encoding, "status": res.status, "rows_read": res.rows_read, "stored": res.stored,
@@ -624,8 +650,10 @@ def ingest_files(
     run_id: str | None = None,
     mask: bool = True,
     progress: Callable[[str], None] | None = None,
+    skip_unchanged: bool = False,
 ) -> IngestResult:
-    """Ingest files of one registered, approved source; then mask what is new into the shared zone."""
+    """Ingest files of one registered, approved source; then mask what is new into the shared zone.
+    ``skip_unchanged``: see :func:`ingest_file`."""
     spec = get_source(settings, source)
     spec.check_approved()
     run_id = run_id or new_run_id("ingest")
@@ -634,7 +662,8 @@ def ingest_files(
     _write_run(store, result, "running")
     try:
         for p in paths:
-            result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress))
+            result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress,
+                                            skip_unchanged=skip_unchanged))
         if mask:
             result.masked = mask_pending(store, settings, progress=progress)
     except BaseException as exc:
@@ -675,8 +704,9 @@ def mark_stale_runs(store: Store) -> list[str]:
 
 
 def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = None, *, mask: bool = True,
-               run_id: str | None = None, progress=None) -> list[IngestResult]:
-    """Ingest every registered, approved source's files found under raw_dir (its ``path`` glob)."""
+               run_id: str | None = None, progress=None, skip_unchanged: bool = False) -> list[IngestResult]:
+    """Ingest every registered, approved source's files found under raw_dir (its ``path`` glob);
+    ``skip_unchanged``: files already ingested with the same content are not read again."""
     raw = Path(raw_dir) if raw_dir else settings.raw_dir
     if not raw.exists():
         raise FileNotFoundError(f"setting 'data_dir': raw export folder {raw} does not exist (run `signalen demo-data` or copy exports there)")
@@ -687,7 +717,8 @@ def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = No
             continue
         files = sorted(raw.glob(spec.path))
         if files:
-            results.append(ingest_files(store, settings, files, name, run_id=f"{run_id}-{name}", mask=False, progress=progress))
+            results.append(ingest_files(store, settings, files, name, run_id=f"{run_id}-{name}", mask=False,
+                                        progress=progress, skip_unchanged=skip_unchanged))
     if mask and results:
         try:
             results[-1].masked = mask_pending(store, settings, progress=progress)
@@ -734,58 +765,162 @@ def _default_masker(settings: Settings):
     return get_masker(settings)
 
 
-def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int = 5000, progress=None) -> int:
+_MASK_COLS = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
+              "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
+              "ingest_run_id", "ingested_at", "org_code"]
+
+
+def mask_workers(settings: Settings) -> int:
+    """Processes that mask: setting ``workers`` (0: every core)."""
+    n = int(settings.workers or 0)
+    return n if n > 0 else (os.cpu_count() or 1)
+
+
+def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int | None = None, progress=None,
+                 workers: int | None = None) -> int:
     """Mask every raw signal not yet in the shared zone and write it there (with its PII findings
-    kept in the restricted zone). Resumable: a crash loses at most the batch in flight."""
-    masker = masker or _default_masker(settings)
+    kept in the restricted zone). Resumable: each batch is written on its own, so a crash or a kill
+    loses at most the batches in flight and the next run continues with the rest.
+
+    The pending signals are cut into batches of ``batch_size`` (default: setting ``mask_batch_rows``) in signal-id order (the same batches
+    one process would take, so the casing evidence of each batch and hence the masked text is the
+    same). ``workers`` (default: setting ``workers``, 0 = every core) processes mask batches at
+    once, each with its own masker built once, while this process writes the finished batches in
+    order. A custom ``masker`` masks in this process."""
+    workers = 1 if masker is not None else (workers or mask_workers(settings))
+    batch_size = int(batch_size or settings.mask_batch_rows)
     raw = store.restricted
-    total = 0
-    cols = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
-            "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
-            "ingest_run_id", "ingested_at", "org_code"]
-    has_findings = raw.table_exists("pii_findings")
-    label_cache: dict[str, str] = {}
-    while True:
-        batch = raw.query_df(
-            f"SELECT {', '.join(cols)} FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id LIMIT {int(batch_size)}"
-        )
-        if batch.empty:
-            break
-        masked, findings = masker.mask_many(batch["text"].tolist())
-        out = batch.copy()
-        out["text"] = masked
-        _mask_labels(out, masker, label_cache)
-        # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
-        pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
-            out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
-        if pseud.any():
-            out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
-        out["masked_at"] = datetime.now()
-        out["score"] = out["score"].astype("Int64")
-        out["source_row"] = out["source_row"].astype("Int64")
-        store.shared.insert_df("signals", out, on_conflict_ignore=True)
-        ids = batch["signal_id"].tolist()
-        with raw.transaction():
-            if has_findings:
-                _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
-                frows = [
-                    {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
-                     "original": f.original, "score": f.score, "recognizer": f.recognizer}
-                    for sid, fs in zip(ids, findings) for f in fs
-                ]
-                if frows:
-                    fdf = pd.DataFrame(frows)
-                    tcols = raw.columns("pii_findings")
-                    fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
-                    raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
-            _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
-        total += len(batch)
+    with timed("mask: find pending"):
+        ids = [r[0] for r in raw.execute(
+            "SELECT signal_id FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id")]
+    batches = [ids[k:k + batch_size] for k in range(0, len(ids), max(1, batch_size))]
+    state = {"total": 0, "has_findings": raw.table_exists("pii_findings"), "labels": {}, "masker": masker}
+
+    def label_masker():  # the labels are masked here, in batch order (the cache makes them order-dependent)
+        if state["masker"] is None:
+            state["masker"] = _default_masker(settings)
+        return state["masker"]
+
+    def write(batch: pd.DataFrame, masked: list, findings: list) -> None:
+        with timed("mask: write both zones", count=len(batch)):
+            _write_masked(store, batch, masked, findings, label_masker, state)
+        state["total"] += len(batch)
         if progress:
-            progress(f"masked {total} signals into the shared zone")
+            progress(f"masked {state['total']} signals into the shared zone")
+
+    if workers <= 1 or len(batches) < 2 or not _can_fork():
+        m = masker or (_default_masker(settings) if batches else None)
+        for b in batches:
+            batch = _pending_rows(raw, b)
+            with timed("mask: analyse texts", count=len(batch)):
+                masked, findings = m.mask_many(batch["text"].tolist())
+            state["masker"] = m
+            write(batch, masked, findings)
+    else:
+        import multiprocessing as mp
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        with timed("mask: analyse texts (workers)", count=len(ids)), \
+                ProcessPoolExecutor(min(workers, len(batches)), mp_context=mp.get_context("fork"),
+                                    initializer=_mask_worker_init) as pool:
+            flight: deque = deque()
+            todo = iter(batches)
+            for _ in range(workers + 1):  # keep every worker busy while this process writes
+                b = next(todo, None)
+                if b is not None:
+                    batch = _pending_rows(raw, b)
+                    flight.append((batch, pool.submit(_mask_worker, batch["text"].tolist())))
+            try:
+                while flight:
+                    batch, fut = flight.popleft()
+                    masked, findings = fut.result()
+                    b = next(todo, None)
+                    if b is not None:
+                        nxt = _pending_rows(raw, b)
+                        flight.append((nxt, pool.submit(_mask_worker, nxt["text"].tolist())))
+                    write(batch, masked, findings)
+            except BaseException:  # stopped: what was written stays; the batches in flight are dropped
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    total = state["total"]
     if total and store.shared.backend == "postgres":
         store.shared.execute("ANALYZE signals")  # fresh statistics after a bulk load keep joins fast
         raw.execute("ANALYZE signals_raw")
     return total
+
+
+def _can_fork() -> bool:
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods()
+
+
+def _mask_worker_init() -> None:
+    """A masking worker: its masker is built once (inherited when the parent had built it). On
+    Linux the worker is ended with its parent, so a killed run leaves no worker masking on."""
+    import ctypes
+    import signal
+
+    from ..privacy import get_masker
+
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    get_masker()
+
+
+def _mask_worker(texts: list) -> tuple[list, list]:
+    from ..privacy import get_masker
+
+    return get_masker().mask_many(texts)
+
+
+def _pending_rows(raw, ids: list[str]) -> pd.DataFrame:
+    """The raw rows of ``ids`` (one batch), in signal-id order."""
+    with timed("mask: read batch", count=len(ids)):
+        if raw.backend == "duckdb":
+            raw._con.register("__mask_ids", pd.DataFrame({"signal_id": ids}))
+            try:
+                return raw.query_df(f"SELECT {', '.join(_MASK_COLS)} FROM signals_raw WHERE signal_id IN "
+                                    "(SELECT signal_id FROM __mask_ids) ORDER BY signal_id")
+            finally:
+                raw._con.unregister("__mask_ids")
+        return raw.query_df(f"SELECT {', '.join(_MASK_COLS)} FROM signals_raw WHERE signal_id = ANY(?) ORDER BY signal_id",
+                            [ids])
+
+
+def _write_masked(store: Store, batch: pd.DataFrame, masked: list, findings: list, label_masker, state: dict) -> None:
+    """One masked batch into the shared zone, its findings and ``masked_at`` into the restricted zone."""
+    raw = store.restricted
+    out = batch.copy()
+    out["text"] = masked
+    _mask_labels(out, label_masker, state["labels"])
+    # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
+    pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
+        out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
+    if pseud.any():
+        out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
+    out["masked_at"] = datetime.now()
+    out["score"] = out["score"].astype("Int64")
+    out["source_row"] = out["source_row"].astype("Int64")
+    store.shared.insert_df("signals", out, on_conflict_ignore=True)
+    ids = batch["signal_id"].tolist()
+    with raw.transaction():
+        if state["has_findings"]:
+            _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
+            frows = [
+                {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
+                 "original": f.original, "score": f.score, "recognizer": f.recognizer}
+                for sid, fs in zip(ids, findings) for f in fs
+            ]
+            if frows:
+                fdf = pd.DataFrame(frows)
+                tcols = raw.columns("pii_findings")
+                fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
+                raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
+        _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
 
 
 def _safe_labels() -> frozenset[str]:
@@ -801,7 +936,8 @@ LABEL_FIELDS = ("channel", "cluster", "afdeling")
 
 def _mask_labels(out: pd.DataFrame, masker, cache: dict[str, str]) -> None:
     """Mask the free-label fields of a batch with the same masker as the text; the organisation's
-    known clusters, departments and channels pass unchanged. Each distinct value is masked once."""
+    known clusters, departments and channels pass unchanged. Each distinct value is masked once.
+    ``masker`` may be a callable that returns the masker (built only when a label needs it)."""
     safe = _safe_labels()
     for col in LABEL_FIELDS:
         if col not in out:
@@ -809,7 +945,8 @@ def _mask_labels(out: pd.DataFrame, masker, cache: dict[str, str]) -> None:
         vals = out[col]
         todo = sorted({v for v in vals.dropna().unique() if isinstance(v, str) and v not in safe and v not in cache})
         if todo:
-            masked, _ = masker.mask_many(todo)
+            m = masker() if callable(masker) and not hasattr(masker, "mask_many") else masker
+            masked, _ = m.mask_many(todo)
             cache.update(zip(todo, masked))
         out[col] = vals.map(lambda v: cache.get(v, v) if isinstance(v, str) else v)
 

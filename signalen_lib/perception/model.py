@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import re
 from datetime import datetime
@@ -391,6 +392,29 @@ def _trainable(scores: np.ndarray, y: np.ndarray, base) -> bool:
     return all(c in present for c in CLASSES)
 
 
+_EVAL_STATE = None
+_PARALLEL_EVAL_MIN = 20_000  # signals from which the held-out evaluation is fitted in a second process
+
+
+def _evaluate_held_out() -> dict[str, Any]:
+    """Fit on everything but the held-out scores and labels; agreement on the held-out part."""
+    model, texts, y, scores, sources, held_weak, held_lab = _EVAL_STATE
+    y_fit, s_fit = y.copy(), scores.copy()
+    s_fit[held_weak] = np.nan
+    y_fit[held_lab] = None
+    m_eval = model.fit(texts, y_fit, scores=s_fit, sources=sources)
+    ev: dict[str, Any] = {}
+    if len(held_weak):
+        pred = m_eval.predict(texts[held_weak], sources=sources[held_weak])
+        ev["kto_vs_score_bins"] = metrics(weak_labels(scores[held_weak], model.score_bins), pred)
+    if len(held_lab):
+        pred = m_eval.predict(texts[held_lab], sources=sources[held_lab])
+        has_score = ~np.isnan(scores[held_lab])
+        ev["labels_with_score"] = metrics(y[held_lab][has_score], pred[has_score])
+        ev["labels_without_score"] = metrics(y[held_lab][~has_score], pred[~has_score])
+    return ev
+
+
 def assign_perception(
     store,
     settings=None,
@@ -426,29 +450,36 @@ def assign_perception(
     if not _trainable(scores, y, base):
         summary.update(model_version=None, skipped="geen KTO-scores of labels van elke beleving om van te leren")
         return summary
+    pending = None
     if evaluate:
         rng = np.random.default_rng(base.random_state)
         scored = np.flatnonzero(~np.isnan(scores) & pd.isna(y))
         held_weak = rng.choice(scored, int(len(scored) * holdout), replace=False) if len(scored) else np.array([], int)
         labelled = np.flatnonzero(pd.notna(y))
         held_lab = rng.choice(labelled, len(labelled) // 2, replace=False) if len(labelled) >= 20 else np.array([], int)
-        y_fit, s_fit = y.copy(), scores.copy()
-        s_fit[held_weak] = np.nan
-        y_fit[held_lab] = None
-        m_eval = clone(base).fit(texts, y_fit, scores=s_fit, sources=sources)
-        ev: dict[str, Any] = {}
-        if len(held_weak):
-            pred = m_eval.predict(texts[held_weak], sources=sources[held_weak])
-            ev["kto_vs_score_bins"] = metrics(weak_labels(scores[held_weak], base.score_bins), pred)
-        if len(held_lab):
-            pred = m_eval.predict(texts[held_lab], sources=sources[held_lab])
-            has_score = ~np.isnan(scores[held_lab])
-            ev["labels_with_score"] = metrics(y[held_lab][has_score], pred[has_score])
-            ev["labels_without_score"] = metrics(y[held_lab][~has_score], pred[~has_score])
-        summary["evaluation"] = ev
+        global _EVAL_STATE
+        _EVAL_STATE = (clone(base), texts, y, scores, sources, held_weak, held_lab)
+        workers = int(getattr(settings, "workers", 1) or 0) if settings is not None else 1
+        if (workers == 0 or workers > 1) and (os.cpu_count() or 1) > 1 and len(df) >= _PARALLEL_EVAL_MIN \
+                and hasattr(os, "fork"):
+            # the evaluation model learns in a forked process while this one fits the final model
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
 
-    fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
-    proba = fitted.predict_proba(texts, sources=sources)
+            pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+            pending = (pool, pool.submit(_evaluate_held_out))
+        else:
+            summary["evaluation"] = _evaluate_held_out()
+        _EVAL_STATE = None
+
+    try:
+        fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
+        proba = fitted.predict_proba(texts, sources=sources)
+        if pending is not None:
+            summary["evaluation"] = pending[1].result()
+    finally:
+        if pending is not None:
+            pending[0].shutdown(wait=False, cancel_futures=True)
     best = proba.argmax(axis=1)
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fitted.get_params().items()}
     version = _model_version(df, params)
@@ -522,13 +553,75 @@ def perception_summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bron", "compliment", "neutraal", "klacht"])
 
 
+def assign_new_perception(store, settings) -> dict[str, Any] | None:
+    """The nightly path: the current perception model gives a perception to the signals that have
+    none yet; the others keep theirs. None when the model must be fitted again instead: there is
+    no current model (or its file is gone), the topic model was fitted after it (the initial load
+    or a refit: perception is refitted with it), or the hand labels changed since it was fitted."""
+    from signalen_lib.runs.timing import timed
+    from signalen_lib.vocab.models import current_perception_model, current_topic_model
+
+    db = store.shared
+    version = current_perception_model(db)
+    if version is None or not db.table_exists("signal_perception"):
+        return None
+    row = db.query_df("SELECT created_at, n_labelled, path FROM perception_models WHERE model_version = ?", [version])
+    topic = current_topic_model(db)
+    if row.empty or not row.loc[0, "path"]:
+        return None
+    if topic is not None:
+        fitted_at = db.scalar("SELECT created_at FROM topic_models WHERE model_version = ?", [topic])
+        if fitted_at is not None and pd.Timestamp(fitted_at) > pd.Timestamp(row.loc[0, "created_at"]):
+            return None
+    with timed("perception: count hand labels"):
+        n_lab = 0
+        if db.table_exists("labels") and "perception" in db.columns("labels"):
+            marks = ", ".join("?" for _ in PERCEPTIONS)
+            n_lab = int(db.scalar(
+                "SELECT count(DISTINCT l.signal_id) FROM labels l JOIN signals s ON s.signal_id = l.signal_id "
+                f"WHERE l.perception IN ({marks})", list(PERCEPTIONS)) or 0)
+    if n_lab != int(row.loc[0, "n_labelled"] or 0):
+        return None
+    try:
+        with timed("perception: load current model"):
+            fitted = load_perception_model(settings, store=store)
+    except (FileNotFoundError, OSError, pickle.UnpicklingError):
+        return None
+    with timed("perception: read new signals") as t:
+        df = db.query_df("SELECT s.signal_id, s.source, s.text FROM signals s WHERE NOT EXISTS "
+                         "(SELECT 1 FROM signal_perception p WHERE p.signal_id = s.signal_id) ORDER BY s.signal_id")
+        t.count = len(df)
+    if len(df):
+        with timed("perception: predict new signals", count=len(df)):
+            texts = df["text"].astype("object").fillna("").to_numpy(dtype=object)
+            proba = fitted.predict_proba(texts, sources=df["source"].to_numpy(dtype=object))
+            best = proba.argmax(axis=1)
+        out = pd.DataFrame({
+            "signal_id": df["signal_id"].to_numpy(dtype=object), "model_version": version,
+            "perception": np.array(CLASSES, dtype=object)[best],
+            "prob": proba[np.arange(len(df)), best].astype(float),
+            "p_klacht": proba[:, 0].astype(float), "p_neutraal": proba[:, 1].astype(float),
+            "p_compliment": proba[:, 2].astype(float),
+        })
+        with timed("perception: write", count=len(out)), db.transaction():
+            db.insert_df("signal_perception", out, on_conflict_ignore=True)
+    return {"model_version": version, "n_signals": int(len(df)), "n_labelled": n_lab, "incremental": True}
+
+
 def perception_step(store, settings) -> dict[str, Any]:
-    """The pipeline's perception step: assign perception to every signal; counts for the run record."""
-    summary = assign_perception(store, settings)
+    """The pipeline's perception step: the signals without a perception get one from the current
+    model (:func:`assign_new_perception`); when that model must be fitted again (first run, a new
+    topic model, changed hand labels) it is fitted and every signal is assigned. Counts for the run record."""
+    from signalen_lib.runs.timing import timed
+
+    summary = assign_new_perception(store, settings)
+    if summary is None:
+        with timed("perception: fit and assign all"):
+            summary = assign_perception(store, settings)
     if summary.get("skipped"):
         return {"skipped": summary["skipped"]}
     dist = store.shared.query_df("SELECT perception, count(*) AS n FROM signal_perception GROUP BY perception")
     out = {"model_version": summary.get("model_version"), "signals": summary.get("n_signals", 0),
-           "hand_labels": summary.get("n_labelled", 0)}
+           "hand_labels": summary.get("n_labelled", 0), "mode": "new only" if summary.get("incremental") else "fit"}
     out.update({str(p): int(n) for p, n in zip(dist["perception"], dist["n"])})
     return out

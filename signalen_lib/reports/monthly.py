@@ -657,8 +657,13 @@ def build_section(ctx: ReportContext, name: str) -> list:
 
 
 def show_section(ctx: ReportContext, name: str) -> None:
-    for part in build_section(ctx, name):
-        show(part)
+    from signalen_lib.runs.timing import timed
+
+    with timed(f"report section {name}: data and charts"):
+        parts = build_section(ctx, name)
+    with timed(f"report section {name}: display"):
+        for part in parts:
+            show(part)
 
 
 def build_report(ctx: ReportContext) -> dict[str, list]:

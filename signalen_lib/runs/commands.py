@@ -52,6 +52,7 @@ def pipeline_cmd(
     wait: float = _wait_opt,
     no_aggregates: bool = typer.Option(False, "--no-aggregates", help="Do not refresh the dashboard aggregates at the end."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="Labels CSV for 03_valideren (default: the store's labels table)."),
+    profile: bool = typer.Option(False, "--profile", help="Print the time of every step and sub-step (with the load average) at the end."),
 ) -> None:
     """Run the pipeline: 01_verzamelen -> 02_verwerken -> 03_valideren -> aggregates (papermill), recorded in the store."""
     from signalen_lib.config import load_config
@@ -61,12 +62,14 @@ def pipeline_cmd(
     settings = load_config(config)
     try:
         result = run_pipeline(settings, config_path=config, mode=mode, nb_dir=notebooks, progress=_echo,
-                              lock_wait=wait, aggregates=not no_aggregates, labels=labels)
+                              lock_wait=wait, aggregates=not no_aggregates, labels=labels, profile=profile)
     except PipelineLocked as exc:
         raise _locked(exc) from None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     _print_result(result)
+    if profile:
+        _echo(result.profile_table())
     if not result.ok:
         raise _exit(EXIT_FAILED)
 
@@ -79,6 +82,7 @@ def report_cmd(
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also print a PDF (needs headless Chromium; skipped when absent)."),
     notebooks: Optional[Path] = _nb_opt,
     wait: float = _wait_opt,
+    profile: bool = typer.Option(False, "--profile", help="Print the time of every report and its sections (with the load average) at the end."),
 ) -> None:
     """Monthly report (04_maandrapportage) per cluster as HTML (+ .ipynb, + PDF) in reports/runs/<run-id>/."""
     from signalen_lib.config import load_config
@@ -90,7 +94,8 @@ def report_cmd(
     settings = load_config(config)
     try:
         result = run_monthly_reports(settings, period=period, clusters=cluster, all_clusters=all_clusters,
-                                     config_path=config, pdf=pdf, nb_dir=notebooks, progress=_echo, lock_wait=wait)
+                                     config_path=config, pdf=pdf, nb_dir=notebooks, progress=_echo, lock_wait=wait,
+                                     profile=profile)
     except PipelineLocked as exc:
         raise _locked(exc) from None
     except ValueError as exc:
@@ -102,6 +107,8 @@ def report_cmd(
         else:
             _echo(f"  {s.name}: {s.status} {s.error or ''}")
     _print_result(result)
+    if profile:
+        _echo(result.profile_table())
     if not result.ok:
         raise _exit(EXIT_FAILED)
 

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from signalen_lib.config import PACKAGE_DIR, ConfigError, Settings, project_root
 from signalen_lib.runs.lock import PipelineLock, PipelineLocked, store_lock_path
+from signalen_lib.runs.timing import PROFILE_ENV, STEP_ENV, profile_table, read_profile, timed
 from signalen_lib.vocab.fmt import fmt_datetime
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
@@ -166,10 +167,17 @@ class RunResult:
     failed_cell: int | None = None
     model_version: str | None = None
     stale_lock: dict | None = None
+    profile: list[dict] = field(default_factory=list)  # sub-step timings (run_steps(profile=True))
+    load_avg: tuple[float, float, float] | None = None  # os.getloadavg() at the end of the run
 
     @property
     def ok(self) -> bool:
         return self.status == "success"
+
+    def profile_table(self) -> str:
+        """Step and sub-step times as text (``signalen pipeline --profile``), with the load average."""
+        load = ", ".join(f"{x:.2f}" for x in (self.load_avg or os.getloadavg()))
+        return profile_table(self.steps, self.profile) + f"\nload average (1, 5, 15 min) at the end: {load}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -357,7 +365,7 @@ def _local_kernel_manager():
 
 
 def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, kernel_name: str | None,
-                      cwd: Path, timeout: float | None, res: StepResult) -> None:
+                      cwd: Path, timeout: float | None, res: StepResult, km=None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -373,22 +381,27 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
     res.output_path = str(out)
     if kernel_name is None and not _kernel_of(nb):
         kernel_name = "python3"  # a notebook saved without kernelspec metadata
+    called = datetime.now(timezone.utc)
     try:
         pm.execute_notebook(
             str(nb), str(out), parameters=params, kernel_name=kernel_name, cwd=str(cwd),
             progress_bar=False, log_output=False, request_save_on_cell_execute=True,
             execution_timeout=timeout, kernel_manager_class=_local_kernel_manager(),
+            **({"km": km} if km is not None else {}),
         )
     except PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
         msg = f"{exc.ename}: {evalue[0] if evalue else ''}".strip()
-        raise _StepFailed(f"{msg} (cell {exc.exec_count})", cell=exc.exec_count) from None
+        cell = exc.exec_count if km is None else (_failed_cell(out) or exc.exec_count)
+        raise _StepFailed(f"{msg} (cell {cell})", cell=cell) from None
     finally:
+        _record_notebook_times(out, called)
         if step.render_html and out.exists():
             try:
                 from signalen_lib.reports.render import render_html
 
-                res.html_path = str(render_html(out, out.with_suffix(".html"), title=step.html_title))
+                with timed("render html"):
+                    res.html_path = str(render_html(out, out.with_suffix(".html"), title=step.html_title))
             except Exception as exc:  # noqa: BLE001 - a rendering problem must not hide the step's result
                 res.note = f"HTML rendering failed: {type(exc).__name__}: {exc}"
     if step.pdf and res.html_path:
@@ -399,6 +412,68 @@ def _execute_notebook(step: Step, run_dir: Path, candidates: dict[str, Any], *, 
             res.note = "PDF skipped (no headless Chromium available)"
         else:
             res.pdf_path = str(pdf)
+
+
+def _failed_cell(out: Path) -> int | None:
+    """The failing cell's number as a fresh kernel counts it (1 for the first non-empty code cell):
+    in a shared kernel the execution count goes on from the notebooks before."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(out, as_version=4)
+    except Exception:  # noqa: BLE001 - fall back to the kernel's count
+        return None
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        n += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return n
+    return None
+
+
+def _record_notebook_times(out: Path, called: datetime) -> None:
+    """Profile records for an executed notebook from papermill's cell metadata: the kernel's start
+    (call to first cell) and each code cell that took a second or more (its first line names it)."""
+    if not os.environ.get(PROFILE_ENV) or not out.exists():
+        return
+    import nbformat
+
+    try:
+        nb = nbformat.read(out, as_version=4)
+    except Exception:  # noqa: BLE001 - a profile must not fail the step
+        return
+    import pandas as pd
+
+    def stamp(value) -> float:
+        t = pd.Timestamp(value)
+        return (t.tz_localize("UTC") if t.tzinfo is None else t).timestamp()
+
+    rows, first, last, cells = [], None, None, 0.0
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if cell.cell_type != "code" or not meta.get("start_time"):
+            continue
+        first = stamp(meta["start_time"]) if first is None else min(first, stamp(meta["start_time"]))
+        if meta.get("end_time"):
+            last = stamp(meta["end_time"]) if last is None else max(last, stamp(meta["end_time"]))
+        dur = float(meta.get("duration") or 0.0)
+        cells += dur
+        if dur >= 1.0:
+            head = next((ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+            rows.append((f"cell {i}: {head[:30]}", dur))
+    if first is not None:
+        rows.insert(0, ("kernel start (call to first cell)", max(0.0, first - called.timestamp())))
+        rows.insert(1, ("all cells", cells))
+    if last is not None:
+        rows.append(("after the last cell (kernel stop, saving)", max(0.0, time.time() - last)))
+    step = os.environ.get(STEP_ENV, "")
+    with open(os.environ[PROFILE_ENV], "a", encoding="utf-8") as fh:
+        for name, sec in rows:
+            fh.write(json.dumps({"step": step, "name": name, "seconds": round(sec, 3), "cpu": 0.0,
+                                 "load": round(os.getloadavg()[0], 2), "pid": os.getpid(),
+                                 "start": called.timestamp()}) + "\n")
 
 
 def run_steps(
@@ -415,6 +490,8 @@ def run_steps(
     lock_wait: float = 0.0,
     candidates: dict[str, Any] | None = None,
     stop_on_failure: bool = True,
+    profile: bool = False,
+    shared_kernel: bool = False,
 ) -> RunResult:
     """Run ``steps`` in order under the lock, recording the run; stops at the first failure.
 
@@ -423,7 +500,11 @@ def run_steps(
 
     Raises :class:`PipelineLocked` when another run is active. Returns the :class:`RunResult`
     (``status`` success/failed); a KeyboardInterrupt/SystemExit marks the run interrupted and is
-    re-raised.
+    re-raised. ``profile``: record sub-step timings (:mod:`signalen_lib.runs.timing`) into
+    ``<run folder>/profile.jsonl`` and keep them in ``RunResult.profile``. ``shared_kernel``: the
+    notebook steps run one after the other in one kernel, started once (the monthly reports: the
+    imports, the chart renderer and the caches of the first report serve the others); a notebook
+    that fails ends the kernel (it may hold the store open) and the next one starts a fresh one.
     """
     say = progress or (lambda _msg: None)
     run_id = run_id or new_run_id(kind)
@@ -443,11 +524,15 @@ def run_steps(
                       "config": str(config_path) if config_path else None}
         _record_start(settings, result, run_params, steps)
         env = kernel_env(settings, config_path)
+        prof_env = {PROFILE_ENV: str(run_dir / "profile.jsonl")} if profile else {}
+        env.update(prof_env)
         cfg = str(Path(config_path).resolve()) if config_path else None
         base = {"run_id": run_id, "config_path": cfg, "run_dir": str(run_dir), **(candidates or {})}
         results = {s.name: StepResult(s.name, "not_run") for s in steps}
         result.steps = list(results.values())
         current: Step | None = None
+        km = _local_kernel_manager()(kernel_name=kernel_name or "python3") if shared_kernel else None
+        windows: list[tuple[str, float, float]] = []
         try:
             for pos, step in enumerate(steps, 1):
                 current = step
@@ -457,11 +542,12 @@ def run_steps(
                 started, t0 = _utcnow(), time.perf_counter()
                 try:
                     if step.func is not None:
-                        _run_func(step, settings, res)
+                        with _environ({**prof_env, STEP_ENV: step.name} if profile else {}):
+                            _run_func(step, settings, res)
                     else:
-                        with _environ(env):
+                        with _environ({**env, STEP_ENV: step.name} if profile else env):
                             _execute_notebook(step, run_dir, base, kernel_name=kernel_name,
-                                              cwd=Path(step.notebook).parent, timeout=timeout, res=res)
+                                              cwd=Path(step.notebook).parent, timeout=timeout, res=res, km=km)
                     if res.status == "not_run":
                         res.status = "success"
                 except _StepFailed as exc:
@@ -470,6 +556,9 @@ def run_steps(
                     res.status, res.error = "failed", f"{type(exc).__name__}: {exc}".strip()
                     res.note = traceback.format_exc(limit=5)
                 res.seconds = time.perf_counter() - t0
+                windows.append((step.name, time.time() - res.seconds, time.time()))
+                if res.status == "failed" and step.func is None:
+                    _stop_kernel(km)  # a failed notebook may hold the store open: the next step gets a fresh kernel
                 _record_step(settings, run_id, res, started)
                 if res.status == "failed":
                     if result.failed_step is None:
@@ -486,6 +575,8 @@ def run_steps(
                 say(f"      {res.status} in {res.seconds:.1f} s{extra}")
             result.status = "failed" if result.failed_step else "success"
         except BaseException as exc:  # KeyboardInterrupt, SystemExit (SIGTERM), store errors: record, re-raise
+            _stop_kernel(km)
+            km = None
             interrupted = isinstance(exc, (KeyboardInterrupt, SystemExit))
             result.status = "interrupted" if interrupted else "failed"
             result.failed_step = result.failed_step or (current.name if current else None)
@@ -494,10 +585,35 @@ def run_steps(
             with contextlib.suppress(Exception):
                 _record_finish(settings, result)
             raise
+        _stop_kernel(km)
         result.finished_at = _utcnow()
+        result.load_avg = os.getloadavg()
+        if profile:
+            result.profile = _by_window(read_profile(run_dir / "profile.jsonl"), windows)
         _record_finish(settings, result)
         _write_summary(run_dir, result)
         return result
+
+
+def _stop_kernel(km) -> None:
+    """Shut down a shared kernel (``run_steps(shared_kernel=True)``)."""
+    if km is None or not km.has_kernel:
+        return
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=False)
+
+
+def _by_window(records: list[dict], windows: list[tuple[str, float, float]]) -> list[dict]:
+    """Each profile record belongs to the step that was running when it started (a shared kernel
+    keeps the environment of the step that started it)."""
+    for r in records:
+        for name, t0, t1 in windows:
+            if t0 - 0.5 <= r.get("start", 0.0) <= t1:
+                r["step"] = name
+                break
+    return records
 
 
 def _run_func(step: Step, settings: Settings, res: StepResult) -> None:
@@ -531,8 +647,13 @@ def run_pipeline(
     lock_wait: float = 0.0,
     labels: str | os.PathLike | None = None,
     step_parameters: dict[str, dict[str, Any]] | None = None,
+    profile: bool = False,
+    shared_kernel: bool = True,
 ) -> RunResult:
-    """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates."""
+    """The nightly pipeline: ingest -> topics (fit/assign/auto) -> validate -> aggregates.
+    ``profile``: record step and sub-step times (``RunResult.profile_table()``). ``shared_kernel``:
+    the notebooks run in one kernel, started once per run (each notebook still starts from its own
+    parameters and opens and closes the store itself)."""
     if mode not in TOPIC_MODES:
         raise ValueError(f"mode must be one of {', '.join(TOPIC_MODES)}, not {mode!r}")
     if steps is None:
@@ -542,7 +663,7 @@ def run_pipeline(
                                  step_parameters=step_parameters)
     return run_steps(
         settings, steps, kind="pipeline", run_id=run_id, config_path=config_path, progress=progress,
-        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait,
+        kernel_name=kernel_name, timeout=timeout, lock_wait=lock_wait, profile=profile, shared_kernel=shared_kernel,
         parameters={"mode": mode, "notebooks": str(nb_dir or notebooks_dir()),
                     "labels": str(labels) if labels else None},
     )

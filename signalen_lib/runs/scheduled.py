@@ -109,10 +109,13 @@ def run_monthly_reports(
     progress: Progress | None = None,
     lock_wait: float = 0.0,
     kernel_name: str | None = None,
+    profile: bool = False,
 ) -> RunResult:
     """One report per cluster for ``period`` (default: the previous month). With ``all_clusters``
     every cluster that has signals in the period; with neither, the municipality-wide report.
-    A failing report does not stop the others; the run is failed if any failed."""
+    A failing report does not stop the others; the run is failed if any failed. The reports run
+    one after the other in one kernel: imports, chart renderer, geography and store connection are
+    set up once for all of them (see ``monthly.open_report``)."""
     period = period or previous_month(tz=settings.timezone)
     parse_period(period)
     given = list(clusters) if clusters else ([] if all_clusters else [ALL])
@@ -125,6 +128,6 @@ def run_monthly_reports(
 
     return run_steps(
         settings, steps, kind="report", run_id=run_id, config_path=config_path, progress=progress,
-        lock_wait=lock_wait, kernel_name=kernel_name, stop_on_failure=False,
+        lock_wait=lock_wait, kernel_name=kernel_name, stop_on_failure=False, profile=profile, shared_kernel=True,
         parameters={"period": period, "clusters": "all" if all_clusters else given, "pdf": pdf},
     )

@@ -38,6 +38,17 @@ def where_clause(
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def query_for_ids(db, sql: str, ids: Sequence[str], params: Sequence = (), chunk: int = 5000) -> pd.DataFrame:
+    """``sql`` with ``{ids}`` standing for a list of ``?`` placeholders, run for ``ids`` in chunks
+    and concatenated: the rows of a few signals without reading the whole table."""
+    ids = list(dict.fromkeys(ids))
+    frames = [db.query_df(sql.format(ids=", ".join("?" * len(part))), [*params, *part])
+              for part in (ids[k:k + chunk] for k in range(0, len(ids), chunk))]
+    if not frames:
+        return db.query_df(sql.format(ids="NULL"), list(params))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
 def analyze(db, *tables: str) -> None:
     """Refresh PostgreSQL's planner statistics after a bulk write (a no-op on DuckDB)."""
     if db.backend == "postgres":

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import psi
 
+from signalen_lib.runs.timing import timed
 from signalen_lib.text import Preprocessor
 from signalen_lib.vocab.taxonomy import OVERIG, Taxonomy
 
@@ -299,17 +300,20 @@ class TopicModel:
         t1 = time.perf_counter()
         # online VB sees chunks in order: shuffle (seeded) so every chunk looks like the corpus
         order = np.random.RandomState(self.random_state).permutation(len(corpus))
-        lda.update([corpus[i] for i in order])
+        with timed("LDA (online VB)", count=len(corpus)):
+            lda.update([corpus[i] for i in order])
         self.seconds_fit_ = time.perf_counter() - t1
         self.lda_ = lda
         self._refresh()
 
         # topic table: seeded topics take their taxonomy names; free ones a provisional name
         all_bows = [dictionary.doc2bow(d) for d in docs]
-        theta = self._infer(all_bows)
+        with timed("topic weights of the training texts", count=len(all_bows)):
+            theta = self._infer(all_bows)
         self._init_topics(seed_groups, theta)
         self._auto_map_free_topics(all_bows, theta)
-        self._fit_refiner(all_bows, theta)
+        with timed("refiner"):
+            self._fit_refiner(all_bows, theta)
         self.examples_ = self._examples(texts, theta)
         self.fit_seconds_ = time.perf_counter() - t0
         return self

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from signalen_lib.config import ConfigError, Settings
+from signalen_lib.runs.timing import timed
 from signalen_lib.topics.model import TopicModel, lib_versions
 from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG
@@ -167,7 +168,7 @@ def load_model(settings: Settings, version: str | None = None, *, store=None, ap
     path = model_dir(settings, version) / "model.pkl"
     if not path.exists():
         raise FileNotFoundError(f"topic model {version} not found at {path}")
-    with open(path, "rb") as fh:
+    with timed("load topic model"), open(path, "rb") as fh:
         model: TopicModel = pickle.load(fh)
     model.version_ = version
     if apply_names and topic_names_path(settings, version).exists():

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from signalen_lib.config import Settings
+from signalen_lib.runs.timing import timed
 from signalen_lib.topics.align import DEFAULT_MAX_DISTANCE, align_topics
 from signalen_lib.topics.model import TopicModel
 from signalen_lib.topics.registry import load_model, save_model
@@ -64,14 +65,18 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
     if n_topics is not None:
         params["n_topics"] = n_topics
     model = TopicModel.from_settings(settings, seed=seed, taxonomy=taxonomy, **params)
-    df = load_signal_texts(store, since=since, until=until)
+    with timed("topics: read texts") as t:
+        df = load_signal_texts(store, since=since, until=until)
+        t.count = len(df)
     if df.empty:
         raise ValueError("no signals in the shared zone to fit a topic model on (run ingest first)")
     held = heldout_mask(df["signal_id"], heldout_share if len(df) >= 200 else 0.0)
     train = df.loc[~held, "text"].tolist()
-    model.fit(train, groups=df.loc[~held, "source"].fillna("").astype(str).tolist())
-    model.metrics_ = model.metrics(train[:coherence_sample] if coherence_sample else None,
-                                   df.loc[held, "text"].tolist() or None)
+    with timed("topics: fit", count=len(train)):
+        model.fit(train, groups=df.loc[~held, "source"].fillna("").astype(str).tolist())
+    with timed("topics: quality measures"):
+        model.metrics_ = model.metrics(train[:coherence_sample] if coherence_sample else None,
+                                       df.loc[held, "text"].tolist() or None)
     model.alignment_ = None
     prev_version = current_topic_model(store.shared) if compare_version == "current" else compare_version
     if prev_version:
@@ -80,9 +85,11 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
         except FileNotFoundError:
             prev = None
         if prev is not None:
-            model.alignment_ = align_topics(model, prev, max_distance=max_distance)
+            with timed("topics: align with previous model"):
+                model.alignment_ = align_topics(model, prev, max_distance=max_distance)
             model.metrics_["new_topics"] = int(model.alignment_["is_new"].sum())
-    save_model(model, settings, store=store, metrics=model.metrics_, make_current=make_current)
+    with timed("topics: save model"):
+        save_model(model, settings, store=store, metrics=model.metrics_, make_current=make_current)
     if assign:
         assign_store(store, model, settings)
     return model
@@ -106,23 +113,26 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
         with db.transaction():
             db.execute("DELETE FROM signal_categories WHERE model_version = ?", [version])
             db.execute("DELETE FROM signal_topics WHERE model_version = ?", [version])
-    todo = db.query_df(
-        "SELECT s.signal_id, s.text FROM signals s WHERE NOT EXISTS (SELECT 1 FROM signal_categories c "
-        "WHERE c.signal_id = s.signal_id AND c.model_version = ?) ORDER BY s.signal_id", [version])
+    with timed("topics: find signals without categories") as t:
+        todo = db.query_df(
+            "SELECT s.signal_id, s.text FROM signals s WHERE NOT EXISTS (SELECT 1 FROM signal_categories c "
+            "WHERE c.signal_id = s.signal_id AND c.model_version = ?) ORDER BY s.signal_id", [version])
+        t.count = len(todo)
     n_overig = 0
     for start in range(0, len(todo), batch_size):
         part = todo.iloc[start:start + batch_size]
         ids = part["signal_id"].tolist()
         texts = part["text"].fillna("").astype(str).tolist()
-        theta = model.transform(texts)
-        a = model.assign(texts, ids, theta=theta)
+        with timed("topics: assign (transform)", count=len(texts)):
+            theta = model.transform(texts)
+            a = model.assign(texts, ids, theta=theta)
         a["model_version"] = version
         n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
         cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
         tops = model.top_topics(theta, ids)
         tops["model_version"] = version
         tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
-        with db.transaction():
+        with timed("topics: write categories", count=len(cats)), db.transaction():
             db.insert_df("signal_categories", cats, on_conflict_ignore=True)
             db.insert_df("signal_topics", tops, on_conflict_ignore=True)
     n = len(todo)

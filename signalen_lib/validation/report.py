@@ -18,6 +18,8 @@ from .labels import load_labels, main_labels, read_labels_csv
 from .metrics import coverage_curve, evaluate, inter_annotator, summary
 from .models import TfidfBaseline
 from .standalone import stratified_split
+from signalen_lib.runs.timing import timed
+from signalen_lib.store.queries import query_for_ids
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree
@@ -141,13 +143,14 @@ def _first_sample(settings, model_version: str | None, seed: int) -> str | None:
 
 
 # ---- data -------------------------------------------------------------------------------
-def model_assignments(db, model_version: str | None) -> pd.DataFrame:
-    """signal_id, category (rank 1) and prob of the model's assignment."""
+def model_assignments(db, model_version: str | None, ids: list[str] | None = None) -> pd.DataFrame:
+    """signal_id, category (rank 1) and prob of the model's assignment (of ``ids`` only, when given)."""
     if model_version is None or not db.table_exists("signal_categories"):
         return pd.DataFrame(columns=["signal_id", "category", "prob"])
-    return db.query_df(
-        "SELECT signal_id, category, prob FROM signal_categories WHERE model_version = ? AND rank = 1", [model_version]
-    ).drop_duplicates("signal_id")
+    sql = "SELECT signal_id, category, prob FROM signal_categories WHERE model_version = ? AND rank = 1"
+    if ids is not None:
+        return query_for_ids(db, sql + " AND signal_id IN ({ids})", ids, [model_version]).drop_duplicates("signal_id")
+    return db.query_df(sql, [model_version]).drop_duplicates("signal_id")
 
 
 def load_label_rows(db, labels_source: str, tree=None) -> pd.DataFrame:
@@ -199,7 +202,33 @@ def charts(metrics: dict, coverage: pd.DataFrame, threshold: float | None = None
 def label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> dict | None:
     """The workbench's assignment sharpened by the labels (topic weights of the saved topic model
     + label-learned topic->category map + words), learned on the training part, scored on the
-    held-out part. None when the topic model cannot be loaded."""
+    held-out part. None when the topic model cannot be loaded.
+
+    The result depends only on the model, the labelled texts, the split and the seed: it is kept
+    in the model's folder under a hash of those, so a nightly run with the same model and the same
+    labels reads it instead of learning it again."""
+    import hashlib
+
+    key = hashlib.sha256(to_json({
+        "model": model_version, "seed": seed, "cats": list(cats), "tr": [int(i) for i in tr],
+        "te": [int(i) for i in te], "ids": df["signal_id"].astype(str).tolist(),
+        "labels": df["category"].astype(str).tolist(), "texts": df["text"].fillna("").astype(str).tolist(),
+    }).encode("utf-8")).hexdigest()[:20]
+    cache = settings.models_dir / str(model_version) / "validation" / f"label_informed_{key}.json"
+    if model_version and cache.is_file():
+        with timed("validate: label-informed model (kept result)"):
+            out = json.loads(cache.read_text(encoding="utf-8"))
+            out["topic_category_map"] = {int(k): v for k, v in out.get("topic_category_map", {}).items()}
+            return out
+    with timed("validate: label-informed model"):
+        out = _label_informed_heldout(settings, model_version, df, tr, te, cats, seed)
+    if out is not None and cache.parent.parent.is_dir():
+        cache.parent.mkdir(exist_ok=True)
+        cache.write_text(to_json(out), encoding="utf-8")
+    return out
+
+
+def _label_informed_heldout(settings, model_version, df, tr, te, cats, seed) -> dict | None:
     from ..topics import load_model
     from . import adapters as _adapters
     from .models import LabelInformedAssigner
@@ -243,7 +272,7 @@ def validate_store(
     from ..categories.edits import shaped_taxonomy, translate_labels
 
     run_id = run_id or new_run_id("validation")
-    with open_store(settings, restricted=False) as store:
+    with timed("validate: read labels and their assignments"), open_store(settings, restricted=False) as store:
         db = store.shared
         # the taxonomy file plus staff's edits: a merged category's labels count for its new category
         shaped = shaped_taxonomy(db, settings)
@@ -252,8 +281,10 @@ def validate_store(
         model_version = model_version or current_topic_model(db)
         rows = translate_labels(load_label_rows(db, labels_source, tree), shaped)
         gold = main_labels(rows)
-        pred = model_assignments(db, model_version)
-        texts = db.query_df("SELECT signal_id, text FROM signals")
+        # only the labelled signals: a nightly validation does not read the whole store
+        pred = model_assignments(db, model_version, ids=gold["signal_id"].tolist())
+        texts = query_for_ids(db, "SELECT signal_id, text FROM signals WHERE signal_id IN ({ids})",
+                              gold["signal_id"].tolist())
     if gold.empty:  # a new organisation: nothing to measure yet; propose what to label first
         from .gate import not_validated
 
@@ -278,7 +309,8 @@ def validate_store(
     df["predicted"] = df["predicted"].astype(object).where(df["predicted"].notna(), OVERIG)
     df["prob"] = pd.to_numeric(df["prob"], errors="coerce").fillna(0.0)
     cats = [c for c in tree.keys if c in set(df["category"])] + sorted(set(df["category"]) - set(tree.keys))
-    metrics = evaluate(df["category"], df["predicted"], labels=cats, n_boot=n_boot, seed=seed)
+    with timed("validate: metrics with bootstrap intervals", count=len(df)):
+        metrics = evaluate(df["category"], df["predicted"], labels=cats, n_boot=n_boot, seed=seed)
     coverage = coverage_curve(df["prob"], df["category"], df["predicted"])
     annotators = inter_annotator(rows)
     # held out: the baseline learns from part of the labels; both are scored on the rest
