@@ -1,0 +1,27 @@
+"""Tables of the category model (migration 26, shared zone; step 2 Verwerken, beside the topics).
+
+- ``category_models``: one row per retrain of the category model on the training labels: how
+  many training labels it learned from and how it scored on the validation sample (accuracy,
+  macro-F1, kappa) — the learning curve of the *Kwaliteit* view. ``is_current`` marks the model
+  that assigns categories; ``labels_hash`` tells whether the training labels changed since.
+"""
+from __future__ import annotations
+
+from signalen_lib.store import Migration, register
+
+register(Migration(26, "shared", "category models: one row per retrain (the learning curve)", (
+    """CREATE TABLE IF NOT EXISTS category_models (
+        model_id TEXT PRIMARY KEY,
+        created_at TIMESTAMP,
+        topic_model_version TEXT,
+        n_training_labels INTEGER,
+        labels_hash TEXT,
+        trigger TEXT,
+        path TEXT,
+        n_validation INTEGER,
+        accuracy FLOAT8,
+        macro_f1 FLOAT8,
+        kappa FLOAT8,
+        is_current BOOLEAN DEFAULT FALSE
+    )""",
+)))
