@@ -56,6 +56,7 @@ def choose_batch(
     dup_features=None,
     dup_threshold: float = 0.9,
     candidates_per_pick: int = 10,
+    label_counts: np.ndarray | None = None,
     seed: int = 0,
 ) -> np.ndarray:
     """Row indices of the ``n`` texts to label next, in the order to show them (see module doc).
@@ -64,7 +65,10 @@ def choose_batch(
     probabilities per text (None: warm start, spread only). ``eligible``: bool mask of texts that
     may be proposed (default all). ``labelled``: row indices of texts labelled already (never
     proposed, and their near-duplicates neither). ``dup_features``: the space for near-duplicates
-    (default ``features``)."""
+    (default ``features``). ``label_counts``: labelled texts per column of ``proba``; a text
+    likely to belong to a category with few labels counts more (its uncertainty is weighted by
+    the expected ``1 / sqrt(1 + labels of its category)``), so rare categories get their labels
+    and macro-F1 does not lag behind accuracy."""
     N = features.shape[0]
     ok = np.ones(N, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool).copy()
     lab = np.asarray(labelled if labelled is not None else [], dtype=np.int64)
@@ -74,6 +78,9 @@ def choose_batch(
         return np.zeros(0, dtype=np.int64)
     rng = np.random.default_rng(seed)
     score = margin_uncertainty(proba)[idx] if proba is not None else np.zeros(len(idx))
+    if proba is not None and label_counts is not None:
+        rarity = np.asarray(proba, dtype=float)[idx] @ (1.0 / np.sqrt(1.0 + np.asarray(label_counts, dtype=float)))
+        score = score * rarity / max(float(rarity.max()), 1e-12)
     # least sure first; equal scores (the warm start) in random order
     order = np.lexsort((rng.random(len(idx)), -score))
     pool = idx[order[: min(len(idx), max(n, candidates_per_pick * n))]]
@@ -143,10 +150,13 @@ def propose_next(store, settings, n: int = 20, *, seed: int | None = None, max_t
     topic_model = _current_topic_model(store, settings)
     fitted = fit_on_store(store, settings, corpus=corpus, topic_model=topic_model, seed=seed)
     texts = corpus["text"].tolist()
+    counts = None
     if fitted is not None:
         P = fitted.proba
         feats = fitted.model.views_.transform(texts)
         div, dup = feats.get("lsa", feats["ngrams"]), feats["ngrams"]
+        have = corpus.loc[corpus["labelled"], "category"].astype(str).value_counts()
+        counts = np.array([int(have.get(c, 0)) for c in fitted.model.classes_])
     else:  # a warm start: spread only
         from signalen_lib.categories.model import _Views
 
@@ -157,7 +167,8 @@ def propose_next(store, settings, n: int = 20, *, seed: int | None = None, max_t
     ids = corpus["signal_id"].astype(str).to_numpy()
     labelled = np.flatnonzero(corpus["labelled"].to_numpy())
     eligible = ~np.isin(ids, list(validation_ids(db)))
-    rows = choose_batch(n, features=div, proba=P, eligible=eligible, labelled=labelled, dup_features=dup, seed=seed)
+    rows = choose_batch(n, features=div, proba=P, eligible=eligible, labelled=labelled, dup_features=dup,
+                        label_counts=counts, seed=seed + len(labelled))
     out = pd.DataFrame({"signal_id": ids[rows], "text": corpus["text"].to_numpy()[rows],
                         "position": np.arange(len(rows)),
                         "uncertainty": margin_uncertainty(P[rows]) if P is not None else np.full(len(rows), np.nan)})
