@@ -31,7 +31,7 @@ def _two_topics(n_per=40):
 
 def test_choose_batch_spreads_a_warm_start_over_the_corpus():
     texts, X = _two_topics()
-    picked = choose_batch(4, features=X, seed=1)
+    picked = choose_batch(4, features=X, seed=1, warm_start="spread")
     assert len(picked) == 4 and len(set(picked)) == 4
     assert (picked < 40).any() and (picked >= 40).any()  # both subjects, not four of one
 
@@ -57,6 +57,16 @@ def test_choose_batch_skips_near_duplicates():
     assert sum(int(i) < 5 for i in picked) == 1  # one of the five identical texts, not five
     picked2 = choose_batch(3, features=X, proba=P, labelled=np.array([0]), seed=0)
     assert not (set(map(int, picked2)) & {1, 2, 3, 4})  # duplicates of a labelled text are no news
+
+
+def test_choose_batch_random_warm_start_is_seeded_and_skips_duplicates():
+    texts = ["de bus kwam weer niet op tijd"] * 6 + ["de stoep is kapot", "mijn uitkering is te laat", "het loket was dicht"]
+    X = TfidfVectorizer().fit_transform(texts)
+    a = choose_batch(4, features=X, seed=3)
+    assert list(a) == list(choose_batch(4, features=X, seed=3)) and sum(int(i) < 6 for i in a) <= 1
+    assert set(map(int, choose_batch(4, features=X, seed=3, labelled=np.array([0])))) == {6, 7, 8}
+    with pytest.raises(ValueError, match="warm_start"):
+        choose_batch(2, features=X, proba=np.full((9, 2), 0.5), warm_start="alles")
 
 
 def test_choose_batch_dense_features_and_nothing_eligible():
@@ -138,7 +148,7 @@ def test_labels_next_cli(settings_factory):
     cmd = [sys.executable, "-m", "signalen_lib.cli", "labels", "next"]
     res = subprocess.run(cmd + ["--n", "5"], capture_output=True, text=True, env=env)
     assert res.returncode == 0, res.stderr
-    assert "5 texts" in res.stdout and "spread-out start batch" in res.stdout
+    assert "5 texts" in res.stdout and "random start batch" in res.stdout
     res = subprocess.run(cmd + ["--n", "0"], capture_output=True, text=True, env=env)
     assert res.returncode == 2 and "--n must be at least 1" in res.stderr
     with open_store(settings, restricted=False) as st:

@@ -4,13 +4,14 @@ Training labels are kept apart from the validation sample (``labels.purpose``): 
 stratified validation sample stays random so that its metrics stay unbiased, while training
 labels are chosen where they teach the model most. :func:`choose_batch` picks ``n`` texts
 
-1. **least sure** — the smallest margin between the model's two most probable categories
-   (before any model exists, every text counts the same: a warm-start batch chosen for spread
-   alone);
+1. **least sure** — the smallest margin between the model's two most probable categories,
+   weighted toward categories with few labels (before any model exists: a seeded random
+   warm-start batch, or one chosen for spread alone);
 2. **spread over the corpus** — among the ``candidates_per_pick × n`` least sure texts, k-means
    with ``n`` clusters on the model's features (the latent semantic axes of its n-grams), and from
    each cluster its least sure text (without a model: the text nearest the cluster's centre), so
-   a batch does not spend ten labels on ten texts about the same thing;
+   a batch does not spend ten labels on ten texts about the same thing; within a cluster the
+   least sure text that is also typical of it (near its centre) comes first, not an outlier;
 3. **no near-duplicates** — a text whose n-gram vector is nearly the same (cosine ≥
    ``dup_threshold``) as a labelled text or one already picked is passed over;
 4. **never in the validation sample** — the caller passes what may be proposed (``eligible``).
@@ -57,18 +58,21 @@ def choose_batch(
     dup_threshold: float = 0.9,
     candidates_per_pick: int = 10,
     label_counts: np.ndarray | None = None,
+    warm_start: str = "random",
     seed: int = 0,
 ) -> np.ndarray:
     """Row indices of the ``n`` texts to label next, in the order to show them (see module doc).
 
     ``features``: one row per text (dense or sparse; the diversity space). ``proba``: the model's
-    probabilities per text (None: warm start, spread only). ``eligible``: bool mask of texts that
+    probabilities per text (None: the warm start, see ``warm_start``). ``eligible``: bool mask of texts that
     may be proposed (default all). ``labelled``: row indices of texts labelled already (never
     proposed, and their near-duplicates neither). ``dup_features``: the space for near-duplicates
     (default ``features``). ``label_counts``: labelled texts per column of ``proba``; a text
     likely to belong to a category with few labels counts more (its uncertainty is weighted by
     the expected ``1 / sqrt(1 + labels of its category)``), so rare categories get their labels
-    and macro-F1 does not lag behind accuracy."""
+    and macro-F1 does not lag behind accuracy. ``warm_start`` (no ``proba`` yet): ``random`` (a
+    seeded random batch: unbiased, every category in proportion) or ``spread`` (k-means
+    representatives: the text nearest each cluster's centre)."""
     N = features.shape[0]
     ok = np.ones(N, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool).copy()
     lab = np.asarray(labelled if labelled is not None else [], dtype=np.int64)
@@ -77,6 +81,10 @@ def choose_batch(
     if n <= 0 or not len(idx):
         return np.zeros(0, dtype=np.int64)
     rng = np.random.default_rng(seed)
+    if proba is None and warm_start == "random":
+        return _random_batch(n, idx, lab, dup_features if dup_features is not None else features, dup_threshold, rng)
+    if warm_start not in ("random", "spread"):
+        raise ValueError(f"warm_start must be 'random' or 'spread', not {warm_start!r}")
     score = margin_uncertainty(proba)[idx] if proba is not None else np.zeros(len(idx))
     if proba is not None and label_counts is not None:
         rarity = np.asarray(proba, dtype=float)[idx] @ (1.0 / np.sqrt(1.0 + np.asarray(label_counts, dtype=float)))
@@ -99,8 +107,10 @@ def choose_batch(
     with threadpool_limits(1):
         km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=100).fit(F)
     dist = np.linalg.norm(F - km.cluster_centers_[km.labels_], axis=1)
-    # within a cluster: least sure first (warm start: nearest the centre first)
-    rank_key = -pscore if proba is not None else dist
+    # within a cluster: least sure × typical (near the cluster's centre, so not an odd outlier
+    # that teaches nothing about the rest) first; warm start: nearest the centre first
+    typical = np.clip(1.0 - dist ** 2 / 2.0, 0.0, None)  # cosine to the centre direction (unit rows)
+    rank_key = -(pscore * typical) if proba is not None else dist
     members = {c: list(np.flatnonzero(km.labels_ == c)[np.argsort(rank_key[km.labels_ == c], kind="stable")])
                for c in range(k)}
     picked: list[int] = []
@@ -122,6 +132,23 @@ def choose_batch(
             if j not in picked and not _near(Dp, j, picked, dup_threshold):
                 picked.append(j)
     return pool[np.asarray(picked, dtype=np.int64)]
+
+
+def _random_batch(n, idx, lab, D, threshold, rng) -> np.ndarray:
+    """A seeded random batch of ``idx`` without near-duplicates (of ``lab`` or of each other)."""
+    D = normalize(D)
+    picked: list[int] = []
+    for j in rng.permutation(idx):
+        if len(picked) >= n:
+            break
+        rows = list(lab) + picked
+        if rows:
+            sim = D[rows] @ D[j].T
+            sim = sim.toarray() if sp.issparse(sim) else np.asarray(sim)
+            if sim.max() >= threshold:
+                continue
+        picked.append(int(j))
+    return np.asarray(picked, dtype=np.int64)
 
 
 def _near(Dp, j: int, picked: list[int], threshold: float) -> bool:
@@ -157,7 +184,7 @@ def propose_next(store, settings, n: int = 20, *, seed: int | None = None, max_t
         div, dup = feats.get("lsa", feats["ngrams"]), feats["ngrams"]
         have = corpus.loc[corpus["labelled"], "category"].astype(str).value_counts()
         counts = np.array([int(have.get(c, 0)) for c in fitted.model.classes_])
-    else:  # a warm start: spread only
+    else:  # a warm start: a random batch without near-duplicates
         from signalen_lib.categories.model import _Views
 
         views = _Views(char_ngrams=(2, 5), word_ngrams=(1, 2), lsa_dims=100, fasttext_dim=0, fasttext_epochs=0,

@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"retrained on {r['n_training_labels']} training labels; accuracy on the validation sample {acc} "
                        f"({r['n_validation']} texts)")
         else:
-            typer.echo(f"{info['n_training_labels']} training labels: too few to train, proposing a spread-out start batch")
+            typer.echo(f"{info['n_training_labels']} training labels: too few to train, proposing a random start batch")
         typer.echo(f"sample {info['sample_id']}: {len(out)} texts (open it in the labelling tool)")
         for row in out.itertuples():
             typer.echo(f"  {row.signal_id}  {str(row.text)[:90]}")
