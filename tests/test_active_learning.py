@@ -153,3 +153,27 @@ def test_labels_next_cli(settings_factory):
     assert res.returncode == 2 and "--n must be at least 1" in res.stderr
     with open_store(settings, restricted=False) as st:
         assert len(pd.unique(st.shared.query_df("SELECT signal_id FROM label_samples WHERE purpose = 'training'")["signal_id"])) == 5
+
+
+def test_demo_labels_step_keeps_training_and_validation_apart(settings_factory, tmp_path):
+    """The demo's stand-in for staff: a random validation sample (CSV + store) and training labels
+    chosen by active learning in batches, never overlapping."""
+    from signalen_lib.demo import labels_step
+
+    settings = settings_factory("duckdb")
+    sig = make_demo_store(settings, n=260)
+    gt = tmp_path / "signals.csv"
+    sig.rename(columns={"true_category": "category", "true_subcategory": "subcategory"})[
+        ["signal_id", "category", "subcategory"]].to_csv(gt, index=False)
+    step = labels_step(gt, tmp_path / "labels.csv", n=40, seed=1, n_training=45, batch=20, max_texts=1000)
+    with open_store(settings, restricted=False) as st:
+        out = step.func(st, settings)
+        val = load_labels(st.shared, purpose="validation")
+        train = load_labels(st.shared, purpose="training")
+        curve = learning_curve(st.shared)
+    assert out == {"labels": 40, "training_labels": 45}
+    assert set(val["signal_id"]) == set(pd.read_csv(tmp_path / "labels.csv")["signal_id"])
+    assert not set(val["signal_id"]) & set(train["signal_id"])
+    truth = dict(zip(sig["signal_id"], sig["true_category"]))
+    assert all(truth[s] == c for s, c in zip(train["signal_id"], train["category"]))
+    assert curve["n_training_labels"].tolist() == [20, 40]  # batches of 20: two retrains before the last batch
