@@ -194,5 +194,5 @@ def test_kwaliteit_shows_the_learning_curve(settings_factory):
     html = app.v["kwaliteit"].value
     assert "Leercurve van het categoriemodel" in html and "signalen-learning-curve" in html
     assert "Met 100 trainingslabels" in html and "met 1.200 trainingslabels bij 78%" in html  # Dutch thousands
-    assert "61%" in html and "0,74" in html and "29-11-2026" in html
+    assert "61%" in html and "0,74" in html and "29-11-2026 11:30" in html  # stored in UTC, shown in Amsterdam time
     assert "Kwaliteitspoort gehaald" in html

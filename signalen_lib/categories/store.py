@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -136,7 +136,7 @@ def record_retrain(store, settings, fit: StoreFit, *, trigger: str, save: bool =
     """Save the model (pickle under ``models_dir/categories``) and add its row to
     ``category_models`` (the learning curve); it becomes the current category model."""
     scores = validation_scores(fit)
-    created = datetime.now().replace(microsecond=0)
+    created = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)  # stored in UTC, like the run records
     model_id = new_run_id("categories")
     path = model_path(settings, model_id)
     if save:

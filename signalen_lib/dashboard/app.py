@@ -803,7 +803,7 @@ class Dashboard(W.VBox):
             acc = getattr(r, "accuracy", None)
             f1 = getattr(r, "macro_f1", None)
             rows.append({
-                "model van": fmt_datetime(r.created_at, self.settings.timezone, utc=False),
+                "model van": fmt_datetime(r.created_at, self.settings.timezone, utc=True),
                 "trainingslabels": fmt_int(r.n_training_labels),
                 "nauwkeurigheid": fmt_pct(acc, digits=0) if acc is not None and pd.notna(acc) else "nog niet gemeten",
                 "macro-F1": fmt_num(f1, 2) if f1 is not None and pd.notna(f1) else "",
