@@ -5,6 +5,10 @@
 Generates (or reuses) the synthetic corpus (``signalen_lib.synth.generate``), masks its personal
 data with the ground-truth spans (the shared zone holds masked text), and prints:
 - preprocessing speed (texts/s), fitting time for 40 topics, assignment speed (texts/s), peak RSS;
+- (``categories``) the category model as the store runs it: fit on 500 ground-truth training
+  labels (corpus capped at ``categories.store.MAX_TEXTS`` texts, the 40-topic model's topic
+  weights as one view), then assignment speed of LDA topics + the category model's categories
+  (``categories.store.category_rows``) on 100,000 texts, and its accuracy / macro-F1 there;
 - seeded-category recovery: accuracy and macro-F1 of the rank-1 category against the ground-truth
   main category (``--quality-topics``: one seeded topic per subcategory + free topics), for seeded
   LDA alone, with each channel's boilerplate removed, and with the self-trained refiner (default);
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,7 +43,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=None, help="existing synthetic corpus folder (default: generate into data/cache)")
     ap.add_argument("--quality-topics", type=int, default=66)
     ap.add_argument("--speed-topics", type=int, default=40)
-    ap.add_argument("--parts", default="speed,quality,retrain", help="comma-separated: speed, quality, retrain")
+    ap.add_argument("--parts", default="speed,categories,quality,retrain",
+                    help="comma-separated: speed, categories (needs speed), quality, retrain")
     args = ap.parse_args(argv)
 
     from signalen_lib.config import load_config
@@ -62,7 +68,10 @@ def main(argv=None) -> int:
 
     parts = set(args.parts.split(","))
     if "speed" in parts:
-        speed(args, df, texts, tax)
+        m40 = speed(args, df, texts, tax)
+        if "categories" in parts:
+            categories(args, df, texts, tax, m40)
+        del m40
     if "quality" in parts:
         quality(args, df, texts, tax)
     if "retrain" in parts:
@@ -99,7 +108,7 @@ def speed(args, df, texts, tax) -> None:
     m40 = TopicModel(args.speed_topics, taxonomy=tax, random_state=args.seed).fit(texts, groups=df["source"].tolist())
     fit40 = time.perf_counter() - t0
     print(f"fit {args.speed_topics} topics ({m40.seed_level_} seeds, {m40.passes_} pass(es)) on {len(texts)} texts: "
-          f"{fit40:.0f}s total ({m40.seconds_fit_:.0f}s LDA updates); peak RSS {peak_rss_mb():,.0f} MB")
+          f"{fit40:.0f}s total ({m40.seconds_fit_:.0f}s LDA updates); peak RSS {peak_rss_mb():,.0f} MB; load {os.getloadavg()}")
 
     # ---- assignment speed ----------------------------------------------------------------------
     sample = texts[: min(100_000, len(texts))]
@@ -108,12 +117,55 @@ def speed(args, df, texts, tax) -> None:
         theta = m40.transform(sample, n_jobs=n_jobs)
         a = m40.assign(sample, df["signal_id"].iloc[: len(sample)].tolist(), theta=theta)
         dt = time.perf_counter() - t0
-        print(f"assign (preprocess + infer + rank) {len(sample)} new texts, {n_jobs} process(es): {len(sample) / dt:,.0f} texts/s")
+        print(f"assign (preprocess + infer + rank) {len(sample)} new texts, {n_jobs} process(es): {len(sample) / dt:,.0f} texts/s; "
+              f"load {os.getloadavg()}")
     pred40 = m40.predict(texts, theta=m40.transform(texts))
     q40 = category_quality(pred40, df["category"].to_numpy(), tax.keys)
     print(f"quality {args.speed_topics} topics: accuracy {q40['accuracy']:.3f}, macro-F1 {q40['macro_f1']:.3f}, "
-          f"overig share {q40['overig_share']:.3f}")
-    del m40, a
+          f"overig share {q40['overig_share']:.3f}; load {os.getloadavg()}")
+    del a
+    return m40
+
+
+def categories(args, df, texts, tax, m40, n_labels: int = 500) -> None:
+    """The category model as the store runs it (see the module doc)."""
+    from signalen_lib.categories.model import CategoryModel, seed_words_from_taxonomy
+    from signalen_lib.categories.store import MAX_TEXTS, category_rows
+    from signalen_lib.config import load_config
+    from signalen_lib.topics.evaluation import category_quality
+
+    rng = np.random.default_rng(args.seed)
+    truth = df["category"].to_numpy()
+    ok = np.flatnonzero(np.isin(truth, list(tax.keys) + ["overig"]))
+    lab = rng.choice(ok, n_labels, replace=False)
+    rest = np.setdiff1d(np.arange(len(texts)), lab)
+    corpus = np.concatenate([lab, rng.choice(rest, min(len(rest), MAX_TEXTS - n_labels), replace=False)])
+    ctexts = [texts[i] for i in corpus]
+    y = [truth[i] if k < n_labels else None for k, i in enumerate(corpus)]
+    t0 = time.perf_counter()
+    theta = m40.transform(ctexts)
+    cm = CategoryModel(seed=args.seed, seed_words=seed_words_from_taxonomy(tax)).fit(ctexts, y, doc_topics=theta)
+    fit_s = time.perf_counter() - t0
+    print(f"category model: fit on {n_labels} training labels, {len(ctexts)} texts: {fit_s:.0f}s; "
+          f"peak RSS {peak_rss_mb():,.0f} MB; load {os.getloadavg()}")
+    settings = load_config()
+    sample = texts[: min(100_000, len(texts))]
+    ids = df["signal_id"].iloc[: len(sample)].tolist()
+    t0 = time.perf_counter()
+    parts = []
+    for start in range(0, len(sample), 50_000):  # the batches assign_store uses
+        st_texts, st_ids = sample[start:start + 50_000], ids[start:start + 50_000]
+        th = m40.transform(st_texts)
+        a = m40.assign(st_texts, st_ids, theta=th)
+        parts.append(category_rows(cm, st_texts, st_ids, doc_topics=th, topic_rows=a,
+                                   overig_threshold=settings.overig_threshold))
+    dt = time.perf_counter() - t0
+    rows = pd.concat(parts, ignore_index=True)
+    first = rows[rows["rank"] == 1].set_index("signal_id").reindex(ids)["category"].to_numpy()
+    q = category_quality(first, truth[: len(sample)], tax.keys)
+    print(f"assign with the category model (LDA topics + categories) {len(sample)} texts, 1 process: "
+          f"{len(sample) / dt:,.0f} texts/s; accuracy {q['accuracy']:.3f}, macro-F1 {q['macro_f1']:.3f}, "
+          f"overig share {q['overig_share']:.3f}; peak RSS {peak_rss_mb():,.0f} MB; load {os.getloadavg()}")
 
 
 def quality(args, df, texts, tax) -> None:

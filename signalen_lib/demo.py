@@ -52,18 +52,76 @@ def sample_labels(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *
     return out
 
 
-def labels_step(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *, n: int = 600, seed: int = 42):
-    """A pipeline step (run after ingest) that stands in for analysts labelling a sample: it writes
-    ``out_csv`` with ``n`` ground-truth labels of signals that are in the store (03_valideren rejects
-    labels of unknown ids, e.g. quarantined rows or exports not delivered yet)."""
+def labels_step(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *, n: int = 600, seed: int = 42,
+                n_training: int = 500, batch: int = 100, max_texts: int = 5000):
+    """A pipeline step (run after ingest) that stands in for analysts labelling:
+
+    1. the validation sample: ``n`` random ground-truth labels of signals that are in the store
+       (03_valideren rejects labels of unknown ids, e.g. quarantined rows), written to ``out_csv``
+       (what 03_valideren reads) and stored as validation labels (the learning curve measures on
+       them);
+    2. training labels chosen by active learning, as ``signalen labels next`` proposes them:
+       ``n_training`` texts in batches of ``batch`` (a random warm start, then the texts the
+       retrained model is least sure of), never from the validation sample, each answered with
+       the ground truth. Labels already stored count toward ``n_training``."""
     from signalen_lib.runs.pipeline import Step
 
     def write_labels(store, settings):
-        known = set(store.shared.query_df("SELECT signal_id FROM signals")["signal_id"])
+        from signalen_lib.validation.labels import import_labels_csv
+
+        from signalen_lib.validation.labels import load_labels
+
+        db = store.shared
+        # never a text that is a training label already (a later night's sample is drawn anew)
+        known = set(db.query_df("SELECT signal_id FROM signals")["signal_id"]) - set(
+            load_labels(db, purpose="training")["signal_id"])
         path = sample_labels(ground_truth, out_csv, n=n, seed=seed, taxonomy=settings.taxonomy_path, known_ids=known)
-        return {"labels": 0 if path is None else sum(1 for _ in open(path, encoding="utf-8")) - 1}
+        if path is None:
+            return {"labels": 0}
+        tree = load_category_tree_of(settings)
+        n_val = import_labels_csv(db, path, tree=tree, default_labeller="demo-validatie", purpose="validation")
+        n_train = active_training_labels(store, settings, ground_truth, n_training, batch=batch, max_texts=max_texts)
+        return {"labels": n_val, "training_labels": n_train}
 
     return Step("labels", func=write_labels)
+
+
+def load_category_tree_of(settings):
+    from signalen_lib.vocab.taxonomy import load_category_tree
+
+    return load_category_tree(settings.taxonomy_path)
+
+
+def active_training_labels(store, settings, ground_truth, n_training: int, *, batch: int = 100,
+                           max_texts: int = 5000, labeller: str = "demo-training") -> int:
+    """Label ``n_training`` texts proposed by :func:`~signalen_lib.categories.active.propose_next`
+    (batch by batch; each batch retrains), the synthetic ground truth standing in for staff.
+    Returns the number of training labels in the store."""
+    import pandas as pd
+
+    from signalen_lib.categories.active import propose_next
+    from signalen_lib.validation.labels import Label, load_labels, save_label
+
+    db = store.shared
+    gt = pd.read_csv(ground_truth, dtype=str).set_index("signal_id")
+    tree = load_category_tree_of(settings)
+
+    def have() -> int:
+        return int(load_labels(db, purpose="training")["signal_id"].nunique())
+
+    while have() < n_training:
+        out, _ = propose_next(store, settings, min(batch, n_training - have()), max_texts=max_texts)
+        if out.empty:
+            break
+        for sid in out["signal_id"]:
+            if sid not in gt.index:
+                continue
+            cat, sub = gt.at[sid, "category"], gt.at[sid, "subcategory"] if "subcategory" in gt.columns else None
+            if tree.get(cat) is None:  # e.g. a new subject the taxonomy does not know yet: staff say overig
+                cat, sub = "overig", None
+            sub = sub if isinstance(sub, str) and sub in tree.subkeys(cat) else None
+            save_label(db, Label(sid, labeller, ((cat, sub),), purpose="training"), tree)
+    return have()
 
 
 def improvements_step(events_json: str | os.PathLike):
@@ -155,7 +213,8 @@ def run_demo(settings: Settings, *, n: int, seed: int = 42, config_path=None, re
     steps = None
     if gt.exists():  # synthetic ground truth stands in for a hand-labelled sample
         steps = pipeline_steps_with_labels(settings, gt, settings.data_dir / "labels_demo.csv", nb_dir=nb_dir)
-        say(f"   validatie tegen een steekproef van 600 gelabelde signalen ({settings.data_dir / 'labels_demo.csv'})")
+        say(f"   validatie tegen een aselecte steekproef van 600 gelabelde signalen ({settings.data_dir / 'labels_demo.csv'}); "
+            "500 trainingslabels gekozen door actief leren")
     say("== 2/3 pipeline")
     try:
         result = run_pipeline(settings, config_path=config_path, progress=say, nb_dir=nb_dir, steps=steps)

@@ -164,3 +164,35 @@ def test_failed_night_shows_last_successful_run_notice(settings_factory):
     status = dash.w_status.value
     assert "signalen-freshness" in status and "data-level='warning'" in status
     assert "laatste geslaagde verwerking" in status.lower() and "20-11-2026" in status
+
+
+def test_kwaliteit_shows_the_learning_curve(settings_factory):
+    """One row per retrain of the category model: training labels, accuracy on the validation
+    sample, in Dutch, with the model's date."""
+    import pandas as pd
+
+    from signalen_lib.dashboard.app import build_app
+
+    settings = settings_factory("duckdb")
+    with open_store(settings) as st:
+        fill_demo_store(st, settings, n=1500)
+        db = st.shared
+        gate = {"passed": True, "macro_f1": 0.74, "kappa": 0.71, "min_macro_f1": 0.7, "min_kappa": 0.6,
+                "reasons": [], "enforced": True, "validated": True}
+        db.insert_df("validation_runs", pd.DataFrame([{
+            "run_id": "v1", "model_version": "demo-1", "created_at": pd.Timestamp("2026-11-30 08:00"), "n_labels": 600,
+            "metrics": json.dumps({"metrics": {"n": 600, "accuracy": 0.78, "macro_f1": 0.74, "kappa": 0.71}, "gate": gate}),
+            "gate_passed": True}]))
+        db.insert_df("category_models", pd.DataFrame([
+            {"model_id": "c1", "created_at": pd.Timestamp("2026-11-28 09:15"), "n_training_labels": 100, "n_validation": 600,
+             "accuracy": 0.612, "macro_f1": 0.55, "kappa": 0.58, "trigger": "labels next", "is_current": False},
+            {"model_id": "c2", "created_at": pd.Timestamp("2026-11-29 10:30"), "n_training_labels": 1200, "n_validation": 600,
+             "accuracy": 0.781, "macro_f1": 0.74, "kappa": 0.71, "trigger": "verwerking", "is_current": True},
+        ]))
+    app = build_app(settings)
+    app.render_all()
+    html = app.v["kwaliteit"].value
+    assert "Leercurve van het categoriemodel" in html and "signalen-learning-curve" in html
+    assert "Met 100 trainingslabels" in html and "met 1.200 trainingslabels bij 78%" in html  # Dutch thousands
+    assert "61%" in html and "0,74" in html and "29-11-2026 11:30" in html  # stored in UTC, shown in Amsterdam time
+    assert "Kwaliteitspoort gehaald" in html

@@ -78,3 +78,19 @@ def test_no_sample_says_how_to_draw_one(settings_factory):
     make_demo_store(settings, n=10)
     app = LabellingApp(settings, labeller="anna")
     assert "signalen labels sample" in app.text_box.value and app.current is None
+
+
+def test_next_proposals_give_training_labels_never_from_the_validation_sample(prepared):
+    app = LabellingApp(prepared, labeller="anna")
+    validation = set(app.queue)
+    app.command("1")  # a validation label
+    assert _labels(prepared)["purpose"].tolist() == ["validation"]
+    sid = app.propose_next(6)  # "Volgende voorstellen"
+    assert sid and sid.startswith("training-") and app.purpose == "training"
+    assert app.progress == (0, 6) and not (set(app.queue) & validation)
+    first = app.current
+    app.command("2")
+    got = _labels(prepared)
+    assert got.loc[got["signal_id"] == first, "purpose"].tolist() == ["training"]
+    assert "nieuwe teksten" in app.status.value or app.status.value.startswith("Opgeslagen")
+    assert len(_labels(prepared, purpose="validation")) == 1

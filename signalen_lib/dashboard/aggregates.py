@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from signalen_lib.config import Settings
 from signalen_lib.runs.timing import timed
-from signalen_lib.vocab.models import current_perception_model, current_topic_model
+from signalen_lib.vocab.models import current_category_model, current_perception_model, current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG
 
 #: Dimensions of ``agg_daily`` besides ``day`` (in table order).
@@ -91,6 +91,7 @@ def _affected_days(db, meta: dict, settings: Settings, model_version: str | None
     perception = current_perception_model(db) or ""
     if (not meta or not meta.get("masked_through") or meta.get("model_version", "") != (model_version or "")
             or meta.get("perception_model", "") != perception
+            or meta.get("category_model", "") != (current_category_model(db) or "")  # a retrain reassigned every signal
             or meta.get("dissatisfied_max_score") != str(settings.dissatisfied_max_score)):
         return None
     if db.table_exists("signal_perception") and perception:
@@ -144,6 +145,7 @@ def refresh_aggregates(store, settings: Settings, *, full: bool = False) -> dict
             "refreshed_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds"),
             "model_version": model_version or "",
             "perception_model": current_perception_model(db) or "",
+            "category_model": current_category_model(db) or "",
             "masked_through": masked_through.isoformat() if masked_through is not None else "",
             "n_rows": str(n_rows),
             "n_signals": str(n_signals),

@@ -796,8 +796,40 @@ class Dashboard(W.VBox):
                                          "F1 combineert hoe vaak het model een categorie terecht en volledig toekent (0 = nooit, 1 = altijd).")
         else:
             self.v["quality_chart"].show(None)
+        parts.append(self._learning_curve_html())
         self.v["kwaliteit"].value = "".join(parts) + self._privacy_html()
         self._model()
+
+    def _learning_curve_html(self) -> str:
+        """How accuracy on the validation sample grew with the training labels: one row per retrain
+        of the category model (``category_models``)."""
+        lc = self.data.staff_tables.get("learning_curve", pd.DataFrame())
+        head = "<h4>Leercurve van het categoriemodel</h4>"
+        if lc is None or not len(lc):
+            return head + charts.message_html(
+                "Het categoriemodel heeft nog geen trainingslabels. Vraag in de labeltool de volgende voorstellen "
+                "(of gebruik signalen labels next): het model leert van de teksten waarover het twijfelt.")
+        rows = []
+        for r in lc.itertuples():
+            acc = getattr(r, "accuracy", None)
+            f1 = getattr(r, "macro_f1", None)
+            rows.append({
+                "model van": fmt_datetime(r.created_at, self.settings.timezone, utc=True),
+                "trainingslabels": fmt_int(r.n_training_labels),
+                "nauwkeurigheid": fmt_pct(acc, digits=0) if acc is not None and pd.notna(acc) else "nog niet gemeten",
+                "macro-F1": fmt_num(f1, 2) if f1 is not None and pd.notna(f1) else "",
+                "gemeten op": (f"{fmt_int(r.n_validation)} signalen" if pd.notna(r.n_validation) and r.n_validation else ""),
+                "in gebruik": "ja" if bool(r.is_current) else "",
+            })
+        first, last = lc.iloc[0], lc.iloc[-1]
+        txt = ""
+        if pd.notna(first["accuracy"]) and pd.notna(last["accuracy"]) and len(lc) > 1:
+            txt = (f"<p>Met {_esc(fmt_int(first['n_training_labels']))} trainingslabels koos het model bij "
+                   f"{_esc(fmt_pct(first['accuracy'], digits=0))} van de validatiesteekproef de juiste hoofdcategorie; "
+                   f"met {_esc(fmt_int(last['n_training_labels']))} trainingslabels bij {_esc(fmt_pct(last['accuracy'], digits=0))}. "
+                   "De trainingslabels zijn gekozen waar het model twijfelde; de validatiesteekproef is aselect en "
+                   "telt nooit mee als trainingslabel.</p>")
+        return head + txt + html_table(pd.DataFrame(rows), ("trainingslabels",), "signalen-table signalen-learning-curve")
 
     def _privacy_html(self) -> str:
         """The privacy report's summary (counts only), for staff and the privacy officer."""

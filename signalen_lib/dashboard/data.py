@@ -300,8 +300,9 @@ class DashboardData:
 
 def _staff_tables(store, settings: Settings) -> dict:
     """What the Kwaliteit, Signalering and Verbeteren views show, read once with the aggregates:
-    the latest validation run, label counts, the alert history, the improvement register and the
+    the latest validation run, label counts, the category model's learning curve, the alert history, the improvement register and the
     latest measured effects. A table that does not exist yet gives an empty frame."""
+    from signalen_lib.categories.store import learning_curve
     from signalen_lib.dashboard.alerts import alert_history
     from signalen_lib.improvements.effect import latest_effects
     from signalen_lib.privacy.report import privacy_summary
@@ -315,6 +316,7 @@ def _staff_tables(store, settings: Settings) -> dict:
         "validation": q("validation_runs", "SELECT * FROM validation_runs ORDER BY created_at DESC LIMIT 1"),
         "labels": q("labels", "SELECT count(*) AS n, count(DISTINCT signal_id) AS n_signals, min(labelled_at) AS first, "
                               "max(labelled_at) AS last FROM labels"),
+        "learning_curve": learning_curve(db),
         "perception_model": q("perception_models", "SELECT model_version, created_at, n_train, n_labelled, metrics "
                                                    "FROM perception_models WHERE is_current LIMIT 1"),
         "alerts": alert_history(db),

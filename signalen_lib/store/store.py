@@ -13,6 +13,7 @@ from signalen_lib.store.migrations import migrate
 _MIGRATION_MODULES = (
     "signalen_lib.privacy.tables",
     "signalen_lib.topics.tables",
+    "signalen_lib.categories.tables",
     "signalen_lib.validation.tables",
     "signalen_lib.perception.tables",
     "signalen_lib.improvements.tables",

@@ -31,7 +31,8 @@ class TopicsStep:
                 "nieuw toegewezen signalen": self.assigned.get("assigned"),
                 "aandeel overig (nieuw toegewezen)": round(self.assigned.get("overig_share", 0.0), 3),
                 "weggelaten sjabloonwoorden per kanaal": ", ".join(getattr(m, "boilerplate_words_", []) or []) or "geen",
-                "zelflerende verfijning (teksten)": getattr(m, "refiner_train_n_", 0) if getattr(m, "refiner_", None) is not None else "uit"}
+                "zelflerende verfijning (teksten)": getattr(m, "refiner_train_n_", 0) if getattr(m, "refiner_", None) is not None else "uit",
+                "categorieën bepaald door": self.assigned.get("categories_by", "onderwerpmodel")}
         for k, v in (getattr(m, "metrics_", {}) or {}).items():
             rows[f"maat: {k}"] = round(v, 4) if isinstance(v, float) else v
         return pd.DataFrame({"waarde": pd.Series(rows, dtype=object)})
@@ -52,7 +53,10 @@ def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: i
                     until: str | None = None) -> TopicsStep:
     """``fit``: (optionally choose k by coherence/diversity/perplexity), fit, align with
     ``compare_version``, save as current and assign every signal. ``assign``: the current model
-    assigns categories to signals that have none yet (fits first if there is no model).
+    assigns categories to signals that have none yet (fits first if there is no model). Once
+    there are training labels, the category model trained on them chooses the categories
+    (``categories.store.ensure_category_model``; retrained when the labels changed, and then every
+    signal is assigned again).
     ``None`` means "the setting" (n_topics, seed) or "automatic/all" (passes, since, until)."""
     from signalen_lib.topics.registry import load_model
     from signalen_lib.vocab.models import current_topic_model
@@ -63,9 +67,12 @@ def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: i
         raise ValueError(f"mode must be 'fit' or 'assign', not {mode!r}")
     if mode == "assign" and current_topic_model(store.shared) is None:
         mode = "fit"
+    from signalen_lib.categories.store import ensure_category_model
+
     if mode == "assign":
         model = load_model(settings, store=store)
-        out = assign_store(store, model, settings)
+        cat_model, retrained = ensure_category_model(store, settings, model, seed=seed)
+        out = assign_store(store, model, settings, category_model=cat_model, replace=retrained)
         return TopicsStep("assign", model, out)
     selection, chosen = None, None
     seed_v = seed
@@ -79,7 +86,8 @@ def run_topics_step(store, settings: Settings, *, mode: str = "fit", n_topics: i
     model = fit_store(store, settings, n_topics=n_topics or None, seed=seed_v, passes=passes or None,
                       since=since or None, until=until or None,
                       compare_version=None if compare_version in (None, "", "none") else compare_version, assign=False)
-    out = assign_store(store, model, settings)
+    cat_model, _ = ensure_category_model(store, settings, model, seed=seed)
+    out = assign_store(store, model, settings, category_model=cat_model)
     return TopicsStep("fit", model, out, selection, chosen)
 
 

@@ -96,9 +96,15 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
 
 
 def assign_store(store, model: TopicModel | None = None, settings: Settings | None = None, *,
-                 batch_size: int = 50_000, replace: bool = False) -> dict[str, Any]:
+                 batch_size: int = 50_000, replace: bool = False, category_model=None) -> dict[str, Any]:
     """Assign up to three categories (and topics) to every signal in ``store.shared.signals`` that
-    has none yet for the model (default: the current one). Returns counts and the overig share."""
+    has none yet for the model (default: the current one). Returns counts and the overig share.
+
+    ``category_model``: a :class:`~signalen_lib.categories.model.CategoryModel` trained on the
+    training labels (``categories.store.ensure_category_model``); it then chooses the categories
+    (``categories.store.category_rows``: calibrated, up to three, ``overig`` below
+    ``settings.overig_threshold``) while the topic model keeps giving the topics. Without one the
+    categories follow the topic model's topic -> category mapping."""
     from signalen_lib.config import load_config
 
     settings = settings or load_config()
@@ -126,6 +132,11 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
         with timed("topics: assign (transform)", count=len(texts)):
             theta = model.transform(texts)
             a = model.assign(texts, ids, theta=theta)
+        if category_model is not None:
+            from signalen_lib.categories.store import category_rows
+
+            a = category_rows(category_model, texts, ids, doc_topics=theta, topic_rows=a,
+                              overig_threshold=settings.overig_threshold)
         a["model_version"] = version
         n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
         cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
@@ -137,6 +148,7 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
             db.insert_df("signal_topics", tops, on_conflict_ignore=True)
     n = len(todo)
     return {"model_version": version, "assigned": n, "overig": n_overig,
+            "categories_by": "categoriemodel" if category_model is not None else "onderwerpmodel",
             "overig_share": (n_overig / n) if n else 0.0, "seconds": time.perf_counter() - t0}
 
 

@@ -30,7 +30,7 @@ def perception_standalone(texts: Path, labels: Optional[Path], train_fraction: f
 
 
 def register(app: typer.Typer) -> None:
-    labels_app = typer.Typer(help="Labelling sample and hand labels: draw a sample, import/export CSV.", no_args_is_help=True)
+    labels_app = typer.Typer(help="Labelling samples and hand labels: draw the validation sample, propose training texts, import/export CSV.", no_args_is_help=True)
 
     @app.command("validate")
     def validate(
@@ -107,10 +107,46 @@ def register(app: typer.Typer) -> None:
             s = draw_sample(store.shared, n, seed=seed, period=period, min_per_category=min_per_category, sample_id=sample_id)
         typer.echo(f"sample {sample_id}: {len(s)} texts in {s['stratum'].nunique() if len(s) else 0} strata")
 
+    @labels_app.command("next")
+    def next_(
+        n: int = typer.Option(20, "--n", help="How many texts to propose."),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Seed (default: setting seed)."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+        config: Optional[Path] = ConfigOption,
+    ) -> None:
+        """Propose the next training texts to label (active learning): retrain on the training labels
+        so far, then the texts the model is least sure of, spread over the corpus, no near-duplicates,
+        never texts of the validation sample. Saved as a training sample the labelling tool opens."""
+        from ..categories.active import propose_next
+        from ..config import load_config
+        from ..store import open_store
+        from .report import to_json
+
+        settings = load_config(config)
+        if n <= 0:
+            typer.echo("signalen: error: --n must be at least 1", err=True)
+            raise SystemExit(2)
+        with open_store(settings, restricted=False) as store:
+            out, info = propose_next(store, settings, n, seed=seed)
+        if as_json:
+            typer.echo(to_json({**info, "proposals": out.to_dict(orient="records")}))
+            return
+        r = info.get("retrain")
+        if r:
+            acc = "-" if r.get("accuracy") is None else f"{r['accuracy']:.3f}"
+            typer.echo(f"retrained on {r['n_training_labels']} training labels; accuracy on the validation sample {acc} "
+                       f"({r['n_validation']} texts)")
+        else:
+            typer.echo(f"{info['n_training_labels']} training labels: too few to train, proposing a random start batch")
+        typer.echo(f"sample {info['sample_id']}: {len(out)} texts (open it in the labelling tool)")
+        for row in out.itertuples():
+            typer.echo(f"  {row.signal_id}  {str(row.text)[:90]}")
+
     @labels_app.command("import")
     def import_(
-        path: Path = typer.Argument(..., help="CSV: signal_id,category[,subcategory,perception,labeller]"),
+        path: Path = typer.Argument(..., help="CSV: signal_id,category[,subcategory,perception,labeller,purpose]"),
         labeller: str = typer.Option("import", "--labeller", help="Labeller for rows without one."),
+        purpose: str = typer.Option("validation", "--purpose", help="validation (random validation sample) or training (active-learning labels), for rows without a purpose column."),
         config: Optional[Path] = ConfigOption,
     ) -> None:
         """Import labels from CSV (unknown ids or categories are errors naming file, line and field)."""
@@ -124,7 +160,8 @@ def register(app: typer.Typer) -> None:
         try:
             with open_store(settings, restricted=False) as store:
                 tree = CategoryTree.from_taxonomy(shaped_taxonomy(store.shared, settings).taxonomy)  # file + staff's edits
-                n = import_labels_csv(store.shared, path, tree=tree, default_labeller=labeller)
+                n = import_labels_csv(store.shared, path, tree=tree, default_labeller=labeller,
+                                       purpose=purpose)
         except LabelError as exc:
             typer.echo(f"signalen: error: {exc}", err=True)
             raise SystemExit(2)

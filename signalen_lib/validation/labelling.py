@@ -20,6 +20,12 @@ code           meaning
 A line with a category saves immediately and moves on (``3.2 k`` ⏎). The line is read when
 Enter is pressed or the field loses focus. Each save goes straight to
 the ``labels`` table; the store is opened only for that moment, so the pipeline can run meanwhile.
+
+A label gets the purpose of the sample it belongs to: the random validation sample gives
+validation labels, a batch proposed by active learning gives training labels. The button
+"Volgende voorstellen" (:meth:`LabellingApp.propose_next`) retrains the category model on the
+training labels so far and opens the next batch (``signalen_lib.categories.active.propose_next``,
+the same function as ``signalen labels next``).
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ import pandas as pd
 
 from ..schema import PERCEPTIONS
 from .labels import Label, LabelError, MAX_CATEGORIES, load_labels, save_label
+from signalen_lib.vocab.fmt import fmt_pct
 from signalen_lib.vocab.taxonomy import OVERIG, CategoryTree
 
 PERCEPTION_CODES = {"c": "compliment", "n": "neutraal", "k": "klacht"}
@@ -82,6 +89,7 @@ class LabellingApp:
                 n += 1
                 self.codes[str(n)] = c.key
         self.sample_id = sample_id
+        self.purpose = "validation"
         self.labeller = (labeller or "").strip() or None
         self.items = pd.DataFrame(columns=["signal_id", "source", "received_at", "text"])
         self.queue: list[str] = []
@@ -104,6 +112,8 @@ class LabellingApp:
             self.sample_id = sid
             if sid is None:
                 return
+            purpose = db.scalar("SELECT coalesce(max(purpose), 'validation') FROM label_samples WHERE sample_id = ?", [sid])
+            self.purpose = purpose if purpose in ("validation", "training") else "validation"
             self.items = db.query_df(
                 "SELECT s.signal_id, s.source, s.received_at, s.text FROM label_samples ls "
                 "JOIN signals s ON s.signal_id = ls.signal_id WHERE ls.sample_id = ? ORDER BY ls.position",
@@ -180,7 +190,8 @@ class LabellingApp:
         if not self.choice.categories:
             self.status.value = "<span style='color:#b71c1c'>Kies eerst een categorie (cijfer), of sla over met s.</span>"
             return False
-        label = Label(sid, self.labeller, tuple(self.choice.categories), self.choice.perception, self.choice.unsure)
+        label = Label(sid, self.labeller, tuple(self.choice.categories), self.choice.perception, self.choice.unsure,
+                      purpose=self.purpose)
         with _open(self.settings) as store:
             save_label(store.shared, label, self.tree)
         self.done.add(sid)
@@ -188,6 +199,30 @@ class LabellingApp:
         self.status.value = f"Opgeslagen: {html.escape(sid)}"
         self._advance()
         return True
+
+    def propose_next(self, n: int = 20) -> str | None:
+        """Retrain on the training labels so far and open the next ``n`` proposed texts (a new
+        training sample). Returns its sample id (None when nothing is left to propose)."""
+        from signalen_lib.categories.active import propose_next
+
+        self.status.value = "Het model leert van de labels tot nu toe en zoekt de volgende teksten…"
+        with _open(self.settings) as store:
+            out, info = propose_next(store, self.settings, n)
+        if not info.get("sample_id"):
+            self.status.value = "Er zijn geen teksten meer om voor te stellen."
+            return None
+        self.sample_id = info["sample_id"]
+        self._load_sample()
+        r = info.get("retrain") or {}
+        acc = r.get("accuracy")
+        note = (f" Het model (geleerd van {r['n_training_labels']} trainingslabels) kiest bij "
+                f"{fmt_pct(acc, digits=0)} van de validatiesteekproef de juiste categorie." if acc is not None else "")
+        if self.labeller:
+            self._start()
+        else:
+            self._render()
+        self.status.value = f"{len(out)} nieuwe teksten waarover het model twijfelt.{html.escape(note)}"
+        return self.sample_id
 
     def skip(self) -> None:
         sid = self.current
@@ -306,20 +341,30 @@ class LabellingApp:
         self.unsure_box.observe(self._on_unsure, "value")
         save_b, skip_b, back_b = W.Button(description="Opslaan ⏎", button_style="primary"), W.Button(description="Overslaan (s)"), W.Button(description="Vorige (t)")
         save_b.on_click(lambda _b: self.save())
+        next_b = W.Button(description="Volgende voorstellen", tooltip="Het model leert van de trainingslabels en stelt "
+                          "de teksten voor waarover het twijfelt (nooit uit de validatiesteekproef)")
+        next_b.add_class("signalen-next-proposals")
+        next_b.on_click(lambda _b: self._safe(self.propose_next))
         skip_b.on_click(lambda _b: self.skip())
         back_b.on_click(lambda _b: self.back())
         self.legend = W.HTML(self._legend_html())
         self.widget = W.VBox([
-            W.HTML("<h2 style='margin:4px 0'>Labelen: steekproef controleren</h2>"),
+            W.HTML("<h2 style='margin:4px 0'>Labelen: steekproef controleren of het model leren</h2>"),
             W.HBox([self.name_input, self.progress_bar, self.progress_text]),
             self.meta, self.text_box, self.selection,
-            W.HBox([self.shortcut, save_b, skip_b, back_b]),
+            W.HBox([self.shortcut, save_b, skip_b, back_b, next_b]),
             self.status,
             W.HBox([self.perception_btn, self.unsure_box]),
             self.cat_buttons,
             W.Accordion(children=[self.legend], titles=("Categorieën en codes",), selected_index=0),
         ])
         self.widget.add_class("signalen-labelling")
+
+    def _safe(self, fn) -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - show, never crash the app
+            self.status.value = f"<span style='color:#b71c1c'>Fout: {html.escape(str(exc))}</span>"
 
     def _on_line(self, change) -> None:
         line = change["new"]

@@ -3,6 +3,11 @@
 A label is what one person said about one text: up to three categories (rank 1 is the main one,
 each optionally with a subcategory), a perception (compliment / neutraal / klacht) and an
 "unsure" flag. Saving a text again replaces that labeller's earlier label of it.
+
+Every label has a ``purpose``: ``validation`` (the random, stratified validation sample; its
+metrics stay unbiased) or ``training`` (texts the workbench proposed by active choice, see
+``signalen_lib.categories.active``). The category model learns from training labels only;
+validation measures on validation labels only.
 """
 from __future__ import annotations
 
@@ -17,7 +22,8 @@ import pandas as pd
 from ..schema import PERCEPTIONS
 from signalen_lib.vocab.taxonomy import CategoryTree
 
-LABEL_COLUMNS = ["signal_id", "labeller", "category", "subcategory", "rank", "perception", "unsure", "labelled_at"]
+LABEL_COLUMNS = ["signal_id", "labeller", "category", "subcategory", "rank", "perception", "unsure", "labelled_at", "purpose"]
+PURPOSES = ("validation", "training")
 CSV_COLUMNS = ["signal_id", "category", "subcategory", "perception", "labeller"]
 MAX_CATEGORIES = 3
 
@@ -33,6 +39,7 @@ class Label:
     categories: tuple[tuple[str, str | None], ...]  # ((category, subcategory|None), ...) rank order
     perception: str | None = None
     unsure: bool = False
+    purpose: str = "validation"
 
     def rows(self, when: datetime | None = None) -> pd.DataFrame:
         when = when or datetime.now().replace(microsecond=0)
@@ -46,6 +53,7 @@ class Label:
                 "perception": pd.Series([self.perception] * len(self.categories), dtype=object),
                 "unsure": [bool(self.unsure)] * len(self.categories),
                 "labelled_at": pd.to_datetime([when] * len(self.categories)),
+                "purpose": [self.purpose] * len(self.categories),
             }
         )
 
@@ -59,6 +67,8 @@ def check_label(label: Label, tree: CategoryTree | None = None) -> None:
         raise LabelError(f"{label.signal_id}: at most {MAX_CATEGORIES} categories per text")
     if len({c for c, _ in label.categories}) != len(label.categories):
         raise LabelError(f"{label.signal_id}: a category appears twice")
+    if label.purpose not in PURPOSES:
+        raise LabelError(f"purpose: {label.purpose!r} is not one of {', '.join(PURPOSES)}")
     if label.perception is not None and label.perception not in PERCEPTIONS:
         raise LabelError(f"perception: {label.perception!r} is not one of {', '.join(PERCEPTIONS)}")
     if tree is not None:
@@ -81,10 +91,16 @@ def delete_label(db, signal_id: str, labeller: str) -> None:
     db.execute("DELETE FROM labels WHERE signal_id = ? AND labeller = ?", [signal_id, labeller])
 
 
-def load_labels(db, *, labeller: str | None = None, signal_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """All label rows (optionally of one labeller / some signals), ordered."""
+def load_labels(db, *, labeller: str | None = None, signal_ids: Sequence[str] | None = None,
+                purpose: str | None = None) -> pd.DataFrame:
+    """All label rows (optionally of one labeller / some signals / one purpose), ordered."""
     sql = f"SELECT {', '.join(LABEL_COLUMNS)} FROM labels"
     where, params = [], []
+    if purpose is not None:
+        if purpose not in PURPOSES:
+            raise LabelError(f"purpose: {purpose!r} is not one of {', '.join(PURPOSES)}")
+        where.append("coalesce(purpose, 'validation') = ?")
+        params.append(purpose)
     if labeller is not None:
         where.append("labeller = ?")
         params.append(labeller)
@@ -131,15 +147,18 @@ def read_labels_csv(
     tree: CategoryTree | None = None,
     known_ids: Iterable[str] | None = None,
     default_labeller: str = "import",
+    purpose: str = "validation",
 ) -> pd.DataFrame:
     """Read a labels CSV (``signal_id, category`` and optional ``subcategory, perception,
-    labeller, rank, unsure``) into label rows. Several rows for the same signal and labeller become
+    labeller, rank, unsure, purpose``; ``purpose`` defaults to ``purpose``) into label rows. Several rows for the same signal and labeller become
     ranks 1, 2, 3 in file order. Raises :class:`LabelError` naming file, line and field for an
     unknown id, an unknown category, a bad perception or a missing column."""
     path = Path(path)
     if not path.exists():
         raise LabelError(f"{path}: file does not exist")
     known = set(known_ids) if known_ids is not None else None
+    if purpose not in PURPOSES:
+        raise LabelError(f"purpose: {purpose!r} is not one of {', '.join(PURPOSES)}")
     rows = []
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
@@ -173,8 +192,11 @@ def read_labels_csv(
                 raise bad("perception", f"{per!r} is not one of {', '.join(PERCEPTIONS)}")
             lab = (rec.get("labeller") or "").strip() or default_labeller
             unsure = (rec.get("unsure") or "").strip().lower() in ("1", "true", "ja", "yes", "t")
-            rows.append((sid, lab, cat, sub, per, unsure, line))
-    df = pd.DataFrame(rows, columns=["signal_id", "labeller", "category", "subcategory", "perception", "unsure", "line"])
+            pur = (rec.get("purpose") or "").strip() or purpose
+            if pur not in PURPOSES:
+                raise bad("purpose", f"{pur!r} is not one of {', '.join(PURPOSES)}")
+            rows.append((sid, lab, cat, sub, per, unsure, pur, line))
+    df = pd.DataFrame(rows, columns=["signal_id", "labeller", "category", "subcategory", "perception", "unsure", "purpose", "line"])
     if df.empty:
         return pd.DataFrame(columns=LABEL_COLUMNS)
     df["rank"] = df.groupby(["signal_id", "labeller"]).cumcount() + 1
@@ -192,11 +214,13 @@ def read_labels_csv(
     return df[LABEL_COLUMNS]
 
 
-def import_labels_csv(db, path: str | Path, *, tree: CategoryTree | None = None, default_labeller: str = "import") -> int:
+def import_labels_csv(db, path: str | Path, *, tree: CategoryTree | None = None, default_labeller: str = "import",
+                      purpose: str = "validation") -> int:
     """Check a labels CSV against the signals in the store and the taxonomy, then store it
-    (replacing the same labellers' earlier labels of those texts). Returns the texts imported."""
+    (replacing the same labellers' earlier labels of those texts) with ``purpose``. Returns the
+    texts imported."""
     known = {r[0] for r in db.execute("SELECT signal_id FROM signals")}
-    df = read_labels_csv(path, tree=tree, known_ids=known, default_labeller=default_labeller)
+    df = read_labels_csv(path, tree=tree, known_ids=known, default_labeller=default_labeller, purpose=purpose)
     if df.empty:
         return 0
     pairs = df[["signal_id", "labeller"]].drop_duplicates()
@@ -209,7 +233,7 @@ def import_labels_csv(db, path: str | Path, *, tree: CategoryTree | None = None,
 def export_labels_csv(db, path: str | Path, *, labeller: str | None = None) -> int:
     """Write the stored labels as CSV (one row per category; import reads it back). Returns rows."""
     df = load_labels(db, labeller=labeller)
-    out = df[["signal_id", "category", "subcategory", "perception", "labeller", "rank", "unsure"]].copy()
+    out = df[["signal_id", "category", "subcategory", "perception", "labeller", "rank", "unsure", "purpose"]].copy()
     out["unsure"] = out["unsure"].fillna(False).astype(bool).map({True: "true", False: "false"})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False)

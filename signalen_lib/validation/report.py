@@ -134,7 +134,7 @@ def _first_sample(settings, model_version: str | None, seed: int) -> str | None:
 
     with open_store(settings, restricted=False) as store:
         db = store.shared
-        existing = load_sample(db)
+        existing = load_sample(db, purpose="validation")
         if len(existing):
             return str(existing["sample_id"].iloc[0])
         sample_id = "eerste-steekproef"
@@ -154,9 +154,11 @@ def model_assignments(db, model_version: str | None, ids: list[str] | None = Non
 
 
 def load_label_rows(db, labels_source: str, tree=None) -> pd.DataFrame:
-    """``store`` (the labels table) or the path of a labels CSV (checked against the store)."""
+    """``store`` (the labels table's validation labels: training labels chosen by active learning
+    are not a random sample and would bias the metrics) or the path of a labels CSV (checked
+    against the store)."""
     if labels_source in ("", "store"):
-        return load_labels(db)
+        return load_labels(db, purpose="validation")
     known = [r[0] for r in db.execute("SELECT signal_id FROM signals")]
     return read_labels_csv(labels_source, tree=tree, known_ids=known)
 

@@ -125,7 +125,10 @@ def draw_sample(
     return sample
 
 
-def save_sample(db, sample: pd.DataFrame, sample_id: str, *, seed: int | None = None) -> None:
+def save_sample(db, sample: pd.DataFrame, sample_id: str, *, seed: int | None = None,
+                purpose: str = "validation") -> None:
+    """Save a drawn sample under ``sample_id``: ``purpose`` ``validation`` (a random stratified
+    sample, :func:`draw_sample`) or ``training`` (an active-learning batch)."""
     rows = pd.DataFrame(
         {
             "sample_id": sample_id,
@@ -134,6 +137,7 @@ def save_sample(db, sample: pd.DataFrame, sample_id: str, *, seed: int | None = 
             "stratum": sample["stratum"].astype(str).values if "stratum" in sample else None,
             "seed": seed,
             "created_at": pd.Timestamp(datetime.now().replace(microsecond=0)),
+            "purpose": purpose,
         }
     )
     with db.transaction():
@@ -141,12 +145,29 @@ def save_sample(db, sample: pd.DataFrame, sample_id: str, *, seed: int | None = 
         db.insert_df("label_samples", rows)
 
 
-def load_sample(db, sample_id: str | None = None) -> pd.DataFrame:
-    """A saved sample's signal ids in order (the latest sample when no id is given)."""
+def load_sample(db, sample_id: str | None = None, *, purpose: str | None = None) -> pd.DataFrame:
+    """A saved sample's signal ids in order (the latest sample, of ``purpose`` when given, when no
+    id is given)."""
     if sample_id is None:
-        sample_id = db.scalar("SELECT sample_id FROM label_samples ORDER BY created_at DESC, sample_id LIMIT 1")
+        where = "WHERE coalesce(purpose, 'validation') = ? " if purpose else ""
+        sample_id = db.scalar(f"SELECT sample_id FROM label_samples {where}ORDER BY created_at DESC, sample_id LIMIT 1",
+                              [purpose] if purpose else None)
         if sample_id is None:
             return pd.DataFrame(columns=["sample_id", "signal_id", "position", "stratum"])
     return db.query_df(
-        "SELECT sample_id, signal_id, position, stratum FROM label_samples WHERE sample_id = ? ORDER BY position", [sample_id]
+        "SELECT sample_id, signal_id, position, stratum, coalesce(purpose, 'validation') AS purpose "
+        "FROM label_samples WHERE sample_id = ? ORDER BY position", [sample_id]
     )
+
+
+def validation_ids(db) -> set[str]:
+    """Signal ids of the validation sample: every text in a drawn validation sample and every
+    validation label. Active learning never proposes these (their metrics must stay unbiased)."""
+    ids = set()
+    if db.table_exists("label_samples"):
+        ids |= set(db.query_df("SELECT DISTINCT signal_id FROM label_samples "
+                               "WHERE coalesce(purpose, 'validation') = 'validation'")["signal_id"].astype(str))
+    if db.table_exists("labels"):
+        ids |= set(db.query_df("SELECT DISTINCT signal_id FROM labels "
+                               "WHERE coalesce(purpose, 'validation') = 'validation'")["signal_id"].astype(str))
+    return ids

@@ -41,3 +41,14 @@ register(Migration(30, "shared", "validation: labels, labelling samples, validat
         gate_passed BOOLEAN
     )""",
 )))
+
+# Training labels apart from validation labels (issue 15). ``purpose`` is ``validation`` (the
+# random, stratified sample whose metrics must stay unbiased; every label stored before this
+# migration came from it) or ``training`` (texts the workbench proposed by active choice:
+# ``signalen labels next``). The same holds for the drawn samples.
+register(Migration(36, "shared", "validation: training labels apart from the validation sample", (
+    "ALTER TABLE labels ADD COLUMN IF NOT EXISTS purpose TEXT DEFAULT 'validation'",
+    "ALTER TABLE label_samples ADD COLUMN IF NOT EXISTS purpose TEXT DEFAULT 'validation'",
+    "UPDATE labels SET purpose = 'validation' WHERE purpose IS NULL",
+    "UPDATE label_samples SET purpose = 'validation' WHERE purpose IS NULL",
+)))

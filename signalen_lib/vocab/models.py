@@ -17,3 +17,11 @@ def current_perception_model(db) -> str | None:
     if not db.table_exists("perception_models"):
         return None
     return db.scalar("SELECT model_version FROM perception_models WHERE is_current ORDER BY created_at DESC LIMIT 1")
+
+
+def current_category_model(db) -> str | None:
+    """model_id of the category model that assigns categories now (``category_models.is_current``),
+    else None (the topic model's categories stay)."""
+    if not db.table_exists("category_models"):
+        return None
+    return db.scalar("SELECT model_id FROM category_models WHERE is_current ORDER BY created_at DESC LIMIT 1")
