@@ -28,9 +28,10 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from signalen_lib.categories.edits import shaped_taxonomy, translate_labels
 from signalen_lib.categories.model import CategoryModel, seed_words_from_taxonomy
 from signalen_lib.vocab.ids import new_run_id
-from signalen_lib.vocab.taxonomy import OVERIG, load_taxonomy
+from signalen_lib.vocab.taxonomy import OVERIG
 
 MAX_TEXTS = 20_000
 
@@ -102,11 +103,16 @@ def fit_on_store(store, settings, *, corpus: pd.DataFrame | None = None, topic_m
     seed = settings.seed if seed is None else seed
     db = store.shared
     corpus = store_corpus(db, max_texts=max_texts, seed=seed) if corpus is None else corpus
+    # staff's edits (categories/edits.py): labels of a merged category count for its target, and
+    # the seed words are the shaped taxonomy's
+    shaped = shaped_taxonomy(db, settings)
+    corpus = corpus.assign(category=translate_labels(corpus[["category"]], shaped)["category"].to_numpy(),
+                           gold=translate_labels(corpus[["gold"]].rename(columns={"gold": "category"}), shaped)["category"].to_numpy())
     if corpus["category"].dropna().nunique() < 2:
         return None
     texts = corpus["text"].tolist()
     theta = topic_model.transform(texts) if topic_model is not None else None
-    seeds = seed_words_from_taxonomy(load_taxonomy(settings.taxonomy_path))
+    seeds = seed_words_from_taxonomy(shaped.taxonomy)
     model = CategoryModel(seed=seed, seed_words=seeds).fit(texts, corpus["category"].tolist(), doc_topics=theta)
     proba = model.predict_proba(texts, theta)
     return StoreFit(model, corpus, proba, theta, getattr(topic_model, "version_", None), labels_hash(db))
