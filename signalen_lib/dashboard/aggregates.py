@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pandas as pd
+
 from signalen_lib.config import Settings
 from signalen_lib.vocab.models import current_topic_model
 from signalen_lib.vocab.taxonomy import OVERIG
@@ -66,18 +68,37 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
     return sql, params
 
 
-def refresh_aggregates(store, settings: Settings) -> dict:
+def combine_aggregates(parts) -> pd.DataFrame:
+    """agg_daily rows from partial aggregates (each the output of :func:`aggregate_sql` on a part of
+    the signals): the measures summed per day and dimensions. Sums of counts, so the result does
+    not depend on how the signals were split."""
+    keys = ["day", *DIMENSIONS]
+    frames = [p for p in parts if len(p)]
+    if not frames:
+        return pd.DataFrame(columns=keys + list(MEASURES))
+    df = pd.concat(frames, ignore_index=True)
+    out = df.groupby(keys, sort=True, dropna=False)[list(MEASURES)].sum().reset_index()
+    return out.astype({m: "int64" for m in MEASURES})
+
+
+def refresh_aggregates(store, settings: Settings, *, rows=None) -> dict:
     """Rebuild ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
 
-    ``store`` must be opened writable (the dashboard itself only reads).
+    ``store`` must be opened writable (the dashboard itself only reads). ``rows(db, model_version)``
+    gives agg_daily's rows as a DataFrame computed elsewhere (the Dask engine: :func:`aggregate_sql`
+    per partition, then :func:`combine_aggregates`); default: one INSERT … SELECT in the store.
     """
     db = store.shared
     model_version = current_topic_model(db)
-    select, params = aggregate_sql(db, settings, model_version)
     cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
+    computed = rows(db, model_version) if rows is not None else None
     with db.transaction():
         db.execute("DELETE FROM agg_daily")
-        db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+        if computed is None:
+            select, params = aggregate_sql(db, settings, model_version)
+            db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+        elif len(computed):
+            db.insert_df("agg_daily", computed[["day", *DIMENSIONS, *MEASURES]])
         n_rows = int(db.scalar("SELECT count(*) FROM agg_daily"))
         n_signals = int(db.scalar("SELECT COALESCE(sum(n), 0) FROM agg_daily"))
         first, last = db.execute("SELECT min(day), max(day) FROM agg_daily")[0]

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -732,57 +732,94 @@ def _default_masker(settings: Settings):
     return get_masker(settings)
 
 
-def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int = 5000, progress=None) -> int:
-    """Mask every raw signal not yet in the shared zone and write it there (with its PII findings
-    kept in the restricted zone). Resumable: a crash loses at most the batch in flight."""
-    masker = masker or _default_masker(settings)
-    raw = store.restricted
-    total = 0
-    cols = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
-            "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
-            "ingest_run_id", "ingested_at"]
-    has_findings = raw.table_exists("pii_findings")
-    label_cache: dict[str, str] = {}
+#: columns of signals_raw that masking reads (and the shared zone's ``signals`` receives, masked)
+MASK_COLUMNS = ("signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
+                "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
+                "ingest_run_id", "ingested_at")
+
+
+def mask_frame(batch: pd.DataFrame, masker=None) -> tuple[pd.DataFrame, list]:
+    """Mask one batch of raw signals (columns :data:`MASK_COLUMNS`): the text and the free labels,
+    and a pseudonymised record id. Returns (the rows for the shared zone without ``masked_at``,
+    the masked findings per row). The masker's casing evidence is the batch's own, so the same
+    batch gives the same result in any process: the single-process path and the Dask engine
+    (``signalen_lib.runs.engine``) both call this on the same batches."""
+    masker = masker or _default_masker(None)
+    masked, findings = masker.mask_many(batch["text"].tolist())
+    out = batch.copy()
+    out["text"] = masked
+    _mask_labels(out, masker, {})
+    # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
+    pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
+        out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
+    if pseud.any():
+        out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
+    out["score"] = out["score"].astype("Int64")
+    out["source_row"] = out["source_row"].astype("Int64")
+    return out, findings
+
+
+def pending_batches(store: Store, batch_size: int = 5000) -> Iterator[pd.DataFrame]:
+    """The raw signals not yet masked, in batches of ``batch_size`` in signal_id order (keyset
+    pagination: the batches are the same whether or not earlier ones are written meanwhile)."""
+    last = None
     while True:
-        batch = raw.query_df(
-            f"SELECT {', '.join(cols)} FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id LIMIT {int(batch_size)}"
-        )
+        where = "masked_at IS NULL AND text IS NOT NULL" + (" AND signal_id > ?" if last is not None else "")
+        batch = store.restricted.query_df(
+            f"SELECT {', '.join(MASK_COLUMNS)} FROM signals_raw WHERE {where} ORDER BY signal_id LIMIT {int(batch_size)}",
+            [last] if last is not None else None)
         if batch.empty:
-            break
-        masked, findings = masker.mask_many(batch["text"].tolist())
-        out = batch.copy()
-        out["text"] = masked
-        _mask_labels(out, masker, label_cache)
-        # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
-        pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
-            out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
-        if pseud.any():
-            out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
-        out["masked_at"] = datetime.now()
-        out["score"] = out["score"].astype("Int64")
-        out["source_row"] = out["source_row"].astype("Int64")
-        store.shared.insert_df("signals", out, on_conflict_ignore=True)
-        ids = batch["signal_id"].tolist()
-        with raw.transaction():
-            if has_findings:
-                _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
-                frows = [
-                    {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
-                     "original": f.original, "score": f.score, "recognizer": f.recognizer}
-                    for sid, fs in zip(ids, findings) for f in fs
-                ]
-                if frows:
-                    fdf = pd.DataFrame(frows)
-                    tcols = raw.columns("pii_findings")
-                    fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
-                    raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
-            _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
-        total += len(batch)
+            return
+        last = batch["signal_id"].iloc[-1]
+        yield batch
+
+
+def write_masked(store: Store, out: pd.DataFrame, findings: list) -> None:
+    """Write one masked batch: its rows into the shared zone, its findings into the restricted
+    zone's ``pii_findings``, and mark the raw rows masked."""
+    raw = store.restricted
+    out = out.copy()
+    out["masked_at"] = datetime.now()
+    store.shared.insert_df("signals", out, on_conflict_ignore=True)
+    ids = out["signal_id"].tolist()
+    with raw.transaction():
+        if raw.table_exists("pii_findings"):
+            _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
+            frows = [
+                {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
+                 "original": f.original, "score": f.score, "recognizer": f.recognizer}
+                for sid, fs in zip(ids, findings) for f in fs
+            ]
+            if frows:
+                fdf = pd.DataFrame(frows)
+                tcols = raw.columns("pii_findings")
+                fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
+                raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
+        _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
+
+
+def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int = 5000, progress=None,
+                 map_batches=None) -> int:
+    """Mask every raw signal not yet in the shared zone and write it there (with its PII findings
+    kept in the restricted zone). Resumable: a crash loses at most the batch in flight.
+
+    ``map_batches(batches) -> iterable of (out, findings)`` masks the batches elsewhere, in
+    order (the Dask engine's); default: :func:`mask_frame` in this process."""
+    if map_batches is None:
+        masker = masker or _default_masker(settings)
+
+        def map_batches(batches):
+            return (mask_frame(b, masker) for b in batches)
+
+    total = 0
+    for out, findings in map_batches(pending_batches(store, batch_size)):
+        write_masked(store, out, findings)
+        total += len(out)
         if progress:
             progress(f"masked {total} signals into the shared zone")
     if total and store.shared.backend == "postgres":
         store.shared.execute("ANALYZE signals")  # fresh statistics after a bulk load keep joins fast
-        raw.execute("ANALYZE signals_raw")
+        store.restricted.execute("ANALYZE signals_raw")
     return total
 
 

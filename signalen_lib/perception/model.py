@@ -325,6 +325,24 @@ def _trainable(scores: np.ndarray, y: np.ndarray, base) -> bool:
     return all(c in present for c in CLASSES)
 
 
+def perception_frame(fitted: PerceptionClassifier, signals: pd.DataFrame, version: str) -> pd.DataFrame:
+    """``signal_perception`` rows for ``signals`` (columns signal_id, source, text) under a fitted
+    model: the most likely perception, its probability and the three class probabilities. Row by
+    row (the per-source priors are fitted), so any split of the signals gives the same rows."""
+    texts = signals["text"].astype("object").fillna("").to_numpy(dtype=object)
+    proba = fitted.predict_proba(texts, sources=signals["source"].to_numpy(dtype=object))
+    best = proba.argmax(axis=1)
+    return pd.DataFrame({
+        "signal_id": signals["signal_id"].to_numpy(dtype=object),
+        "model_version": version,
+        "perception": np.array(CLASSES, dtype=object)[best],
+        "prob": proba[np.arange(len(signals)), best].astype(float),
+        "p_klacht": proba[:, 0].astype(float),
+        "p_neutraal": proba[:, 1].astype(float),
+        "p_compliment": proba[:, 2].astype(float),
+    })
+
+
 def assign_perception(
     store,
     settings=None,
@@ -334,6 +352,7 @@ def assign_perception(
     evaluate: bool = True,
     holdout: float = 0.2,
     save_model: bool = True,
+    map_frame=None,
 ) -> dict[str, Any]:
     """Fit the perception model on the store's signals and write ``signal_perception`` (replacing it).
 
@@ -342,6 +361,10 @@ def assign_perception(
     parameters. With ``evaluate``, a first fit leaves out ``holdout`` of the scored texts and
     half of the labelled ones and reports agreement on them (weak labels: the score bins; hand
     labels: per group "kto" and "zonder score"). Returns a summary dict.
+
+    ``map_frame(fitted, signals, version)``: predicts elsewhere (the Dask engine, which broadcasts
+    the fitted model and maps :func:`perception_frame` over partitions); default
+    :func:`perception_frame` here. Either way the rows come back in the order of ``signals``.
     """
     from sklearn.base import clone
 
@@ -382,19 +405,9 @@ def assign_perception(
         summary["evaluation"] = ev
 
     fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
-    proba = fitted.predict_proba(texts, sources=sources)
-    best = proba.argmax(axis=1)
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fitted.get_params().items()}
     version = _model_version(df, params)
-    out = pd.DataFrame({
-        "signal_id": df["signal_id"].to_numpy(dtype=object),
-        "model_version": version,
-        "perception": np.array(CLASSES, dtype=object)[best],
-        "prob": proba[np.arange(len(df)), best].astype(float),
-        "p_klacht": proba[:, 0].astype(float),
-        "p_neutraal": proba[:, 1].astype(float),
-        "p_compliment": proba[:, 2].astype(float),
-    })
+    out = (map_frame or perception_frame)(fitted, df, version)
     path = None
     if save_model and settings is not None:
         d = settings.models_dir / "perception"
@@ -456,9 +469,10 @@ def perception_summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bron", "compliment", "neutraal", "klacht"])
 
 
-def perception_step(store, settings) -> dict[str, Any]:
-    """The pipeline's perception step: assign perception to every signal; counts for the run record."""
-    summary = assign_perception(store, settings)
+def perception_step(store, settings, *, map_frame=None) -> dict[str, Any]:
+    """The pipeline's perception step: assign perception to every signal; counts for the run record.
+    ``map_frame``: see :func:`assign_perception` (the Dask engine's)."""
+    summary = assign_perception(store, settings, map_frame=map_frame)
     if summary.get("skipped"):
         return {"skipped": summary["skipped"]}
     dist = store.shared.query_df("SELECT perception, count(*) AS n FROM signal_perception GROUP BY perception")

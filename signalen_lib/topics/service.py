@@ -84,10 +84,32 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
     return model
 
 
+def assign_frame(model: TopicModel, part: pd.DataFrame, *, n_jobs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Categories and topics of the signals in ``part`` (columns signal_id, text) under ``model``:
+    (signal_categories rows, signal_topics rows). Each text is assigned on its own (the model's
+    inference does not depend on the other texts of the batch), so any split of the signals gives
+    the same rows: :func:`assign_store` calls this per batch, the Dask engine per partition
+    (``n_jobs=1``: a worker is one process; see :meth:`TopicModel.transform`)."""
+    version = getattr(model, "version_", None)
+    ids = part["signal_id"].tolist()
+    texts = part["text"].fillna("").astype(str).tolist()
+    theta = model.transform(texts, n_jobs=n_jobs)
+    a = model.assign(texts, ids, theta=theta)
+    a["model_version"] = version
+    cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
+    tops = model.top_topics(theta, ids)
+    tops["model_version"] = version
+    tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
+    return cats, tops
+
+
 def assign_store(store, model: TopicModel | None = None, settings: Settings | None = None, *,
-                 batch_size: int = 50_000, replace: bool = False) -> dict[str, Any]:
+                 batch_size: int = 50_000, replace: bool = False, map_frames=None) -> dict[str, Any]:
     """Assign up to three categories (and topics) to every signal in ``store.shared.signals`` that
-    has none yet for the model (default: the current one). Returns counts and the overig share."""
+    has none yet for the model (default: the current one). Returns counts and the overig share.
+
+    ``map_frames(model, frames) -> iterable of (categories, topics)`` assigns the batches elsewhere
+    (the Dask engine's, which broadcasts the model once); default: :func:`assign_frame` here."""
     from signalen_lib.config import load_config
 
     settings = settings or load_config()
@@ -105,19 +127,14 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
     todo = db.query_df(
         "SELECT s.signal_id, s.text FROM signals s WHERE NOT EXISTS (SELECT 1 FROM signal_categories c "
         "WHERE c.signal_id = s.signal_id AND c.model_version = ?) ORDER BY s.signal_id", [version])
+    frames = [todo.iloc[start:start + batch_size] for start in range(0, len(todo), batch_size)]
+    if map_frames is None:
+        results = (assign_frame(model, part) for part in frames)
+    else:
+        results = map_frames(model, frames)
     n_overig = 0
-    for start in range(0, len(todo), batch_size):
-        part = todo.iloc[start:start + batch_size]
-        ids = part["signal_id"].tolist()
-        texts = part["text"].fillna("").astype(str).tolist()
-        theta = model.transform(texts)
-        a = model.assign(texts, ids, theta=theta)
-        a["model_version"] = version
-        n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
-        cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
-        tops = model.top_topics(theta, ids)
-        tops["model_version"] = version
-        tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
+    for cats, tops in results:
+        n_overig += int(((cats["rank"] == 1) & (cats["category"] == "overig")).sum())
         with db.transaction():
             db.insert_df("signal_categories", cats, on_conflict_ignore=True)
             db.insert_df("signal_topics", tops, on_conflict_ignore=True)
