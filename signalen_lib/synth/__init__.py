@@ -30,6 +30,11 @@ event; lachgas and mailing-topic signals belong to the policy/mailing event with
 that they are part of the excess volume on their day; betalingsregeling signals of KTO and
 call-back notes from the improvement date on belong to the improvement.
 
+National mode (issue 16): ``synth/national.py`` streams a corpus of many organisations (CBS
+gemeentecodes, UWV, DUO, Belastingdienst) with their own volumes, org units and local taxonomy
+extensions and a national event on a known date (``national_plan``, ``iter_national``;
+``signalen demo-data --national --organisations N`` writes one folder of exports per organisation).
+
 Same seed -> byte-identical files. See ``events.py`` (patterns), ``content.py`` (text grammar),
 ``names.py`` (name lists read from the installed ``deduce`` package and their held-out split,
 ``is_heldout``) and ``pii.py`` (generators and validators).

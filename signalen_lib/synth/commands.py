@@ -18,6 +18,8 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option("2024-11-01", "--start", help="First day of the period (YYYY-MM-DD)."),
         end: str = typer.Option("2026-10-31", "--end", help="Last day of the period (YYYY-MM-DD)."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        national: bool = typer.Option(False, "--national", help="National corpus: one folder of exports per organisation."),
+        organisations: int = typer.Option(24, "--organisations", min=2, help="With --national: number of organisations."),
         config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings YAML."),
     ) -> None:
         """Generate the synthetic Dutch signal corpus: KTO CSV, complaints XLSX, call-back notes JSONL,
@@ -30,6 +32,18 @@ def register(app: typer.Typer) -> None:
             out = load_config(config).raw_dir
         try:
             t0 = time.perf_counter()
+            if national:
+                from signalen_lib.synth.national import national_plan, write_national
+
+                summary = write_national(national_plan(n, organisations, seed, start=start, end=end), out)
+                secs = time.perf_counter() - t0
+                if as_json:
+                    typer.echo(json.dumps(summary, indent=2))
+                else:
+                    typer.echo(f"{summary['n']} signals from {len(summary['organisations'])} organisations -> {out} "
+                               f"in {secs:.1f} s; national event on {summary['event_day']} in "
+                               f"{', '.join(summary['affected'])}")
+                return
             summary = generate(n, seed, out, start=start, end=end)
             secs = time.perf_counter() - t0
         except ValueError as exc:
