@@ -70,13 +70,14 @@ def aggregate_sql(db, settings: Settings, model_version: str | None) -> tuple[st
 
 def combine_aggregates(parts) -> pd.DataFrame:
     """agg_daily rows from partial aggregates (each the output of :func:`aggregate_sql` on a part of
-    the signals): the measures summed per day and dimensions. Sums of counts, so the result does
-    not depend on how the signals were split."""
-    keys = ["day", *DIMENSIONS]
+    the signals): the measures summed per day and dimensions (and any further key column the parts
+    carry, e.g. an organisation code). Sums of counts, so the result does not depend on how the
+    signals were split."""
     frames = [p for p in parts if len(p)]
     if not frames:
-        return pd.DataFrame(columns=keys + list(MEASURES))
+        return pd.DataFrame(columns=["day", *DIMENSIONS, *MEASURES])
     df = pd.concat(frames, ignore_index=True)
+    keys = [c for c in df.columns if c not in MEASURES]
     out = df.groupby(keys, sort=True, dropna=False)[list(MEASURES)].sum().reset_index()
     return out.astype({m: "int64" for m in MEASURES})
 

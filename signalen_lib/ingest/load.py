@@ -754,8 +754,9 @@ def mask_frame(batch: pd.DataFrame, masker=None) -> tuple[pd.DataFrame, list]:
         out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
     if pseud.any():
         out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
-    out["score"] = out["score"].astype("Int64")
-    out["source_row"] = out["source_row"].astype("Int64")
+    for col in ("score", "source_row"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
     return out, findings
 
 
