@@ -46,10 +46,9 @@ sys.path.insert(0, str(ROOT))
 from signalen_lib.config import load_config  # noqa: E402
 from signalen_lib.dashboard.aggregates import combine_aggregates  # noqa: E402
 from signalen_lib.ingest.load import mask_frame  # noqa: E402
-from signalen_lib.perception.model import PerceptionClassifier, perception_frame  # noqa: E402
+from signalen_lib.perception.model import PerceptionClassifier  # noqa: E402
 from signalen_lib.synth.national import iter_national, national_plan  # noqa: E402
 from signalen_lib.topics.model import TopicModel  # noqa: E402
-from signalen_lib.topics.service import assign_frame  # noqa: E402
 
 RAW_COLUMNS = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
                "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "org_code"]

@@ -36,9 +36,7 @@ def _unit(path: Path) -> configparser.ConfigParser:
 
 def _exec(path: Path) -> tuple[list[str], dict[str, str]]:
     cp = _unit(path)
-    env = {}
-    for line in cp.get("Service", "Environment", fallback="").splitlines():
-        pass  # configparser keeps only the last Environment=; read them from the text instead
+    env = {}  # configparser keeps only the last Environment=: read them from the text
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("Environment="):
             k, _, v = line[len("Environment="):].partition("=")
