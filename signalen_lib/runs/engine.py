@@ -71,8 +71,10 @@ def dask_client(settings: Settings, *, n_workers: int | None = None) -> Iterator
         with client:
             yield client
         return
+    # the scheduler's HTTP endpoints (health, and the dashboard where bokeh is installed) on a free
+    # port of 127.0.0.1, so that two clusters on one machine do not collide on 8787
     with LocalCluster(n_workers=n_workers or settings.dask_workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         yield client
 
 
