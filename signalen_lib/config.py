@@ -77,6 +77,7 @@ class Settings(BaseModel):
     dask_scheduler: str | None = None
     dask_workers: int = 2
     dask_partition_rows: int = 5000
+    dask_mask_local: bool = True
 
     # ---- derived paths -------------------------------------------------------------
     @property

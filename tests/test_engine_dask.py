@@ -101,7 +101,7 @@ def test_dask_gives_the_same_results_as_one_process(tmp_path, cluster):
     assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
     assert lc.scheduler_address.startswith("tcp://127.0.0.1:")
     s = load_config(None, data_dir=str(tmp_path / "data"), reports_dir=str(tmp_path / "reports"), engine="dask",
-                    dask_scheduler=lc.scheduler_address, dask_partition_rows=PARTITION)
+                    dask_scheduler=lc.scheduler_address, dask_partition_rows=PARTITION, dask_mask_local=False)
     generate(N, 5, out_dir=s.raw_dir)
     st = open_store(s)
     try:
@@ -158,3 +158,24 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="no Dask scheduler answers at tcp://127.0.0.1:9"):
         with dask_client(s):
             pass
+
+
+@pytest.mark.slow
+def test_masking_stays_on_a_local_cluster_unless_told_otherwise(tmp_path):
+    """Raw text never goes to ``dask_scheduler`` by default: with an address where no scheduler
+    answers, masking still runs (on a LocalCluster of this machine) and only the steps on masked
+    data would use the scheduler."""
+    from signalen_lib.ingest import ingest_all
+    from signalen_lib.runs import engine
+    from signalen_lib.store import open_store
+    from signalen_lib.synth import generate
+
+    s = load_config(None, data_dir=str(tmp_path / "data"), reports_dir=str(tmp_path / "reports"), engine="dask",
+                    dask_scheduler="tcp://127.0.0.1:9", dask_workers=1)
+    generate(200, 2, out_dir=s.raw_dir)
+    with open_store(s) as st:
+        ingest_all(st, s, mask=False)
+        assert engine.mask_step(st, s) == {"masked": 200}
+        assert st.shared.count("signals") == 200
+        with pytest.raises(ConfigError, match="no Dask scheduler answers"):
+            engine.mask_step(st, s.model_copy(update={"dask_mask_local": False}))

@@ -59,10 +59,11 @@ AGG_COLUMNS = ["day", *DIMENSIONS, *MEASURES]
 
 # ---- the cluster ---------------------------------------------------------------------------
 @contextlib.contextmanager
-def dask_client(settings: Settings, *, n_workers: int | None = None) -> Iterator[Client]:
-    """A client of the cluster at ``dask_scheduler``, or of a ``LocalCluster`` on 127.0.0.1 with
-    ``dask_workers`` worker processes (one thread each: the stages are CPU-bound Python)."""
-    if settings.dask_scheduler:
+def dask_client(settings: Settings, *, n_workers: int | None = None, local: bool = False) -> Iterator[Client]:
+    """A client of the cluster at ``dask_scheduler``, or (none set, or ``local``) of a ``LocalCluster``
+    on 127.0.0.1 with ``dask_workers`` worker processes (one thread each: the stages are CPU-bound
+    Python)."""
+    if settings.dask_scheduler and not local:
         try:
             client = Client(settings.dask_scheduler, timeout="30s")
         except OSError as exc:
@@ -211,10 +212,12 @@ def _map_masking(client: Client) -> Callable:
 
 
 def mask_step(store, settings: Settings) -> dict:
-    """Mask every pending raw signal on the cluster, partition = the single-process masking batch."""
+    """Mask every pending raw signal on the cluster, partition = the single-process masking batch.
+    Raw text goes to a ``LocalCluster`` of this machine (the restricted zone's), not to
+    ``dask_scheduler``, unless ``dask_mask_local`` is false."""
     from signalen_lib.privacy.retention import with_restricted
 
-    with with_restricted(store, settings) as st, dask_client(settings) as client:
+    with with_restricted(store, settings) as st, dask_client(settings, local=settings.dask_mask_local) as client:
         n = mask_pending(st, settings, batch_size=settings.dask_partition_rows, map_batches=_map_masking(client))
     return {"masked": n}
 
