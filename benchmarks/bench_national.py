@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from signalen_lib.config import load_config  # noqa: E402
-from signalen_lib.dashboard.aggregates import combine_aggregates  # noqa: E402
+from signalen_lib.dashboard.aggregates import AggregateSum  # noqa: E402
 from signalen_lib.ingest.load import mask_frame  # noqa: E402
 from signalen_lib.perception.model import PerceptionClassifier  # noqa: E402
 from signalen_lib.synth.national import iter_national, national_plan  # noqa: E402
@@ -121,14 +121,14 @@ def process_partition(raw: pd.DataFrame, model, perc, settings, masker=None):
 
 
 def run_single(files, model, perc, settings, masker):
-    cats, pers, agg = [], [], None
+    cats, pers, agg = [], [], AggregateSum()
     t0, c0 = time.perf_counter(), time.process_time()
     for f in files:
         c, p, a = process_partition(read_part(f), model, perc, settings, masker)
         cats.append(c)
         pers.append(p)
-        agg = combine_aggregates([agg, a] if agg is not None else [a])
-    return time.perf_counter() - t0, time.process_time() - c0, _result(cats, pers, agg)
+        agg.add(a)
+    return time.perf_counter() - t0, time.process_time() - c0, _result(cats, pers, agg.result())
 
 
 def _result(cats, pers, agg):
@@ -174,11 +174,12 @@ def run_dask(files, model, perc, settings, workers: int):
         assigned = assign_stage(masked, m)
         per = perception_stage(masked, p, "bench-perception")
         agg_parts = aggregate_stage(masked, assigned, per, settings, model.version_)
-        cats, pers, agg = [], [], None
+        cats, pers, agg = [], [], AggregateSum()
         for a, pp, ap in stream(client, [assigned, per, agg_parts]):
             cats.append(a.loc[a["table"] == "signal_categories", ["signal_id", "rank", "category", "subcategory", "prob"]])
             pers.append(pp.drop(columns="model_version"))
-            agg = combine_aggregates([agg, ap] if agg is not None else [ap])
+            agg.add(ap)
+        agg = agg.result()
         seconds = time.perf_counter() - t0
         cpu = {w: t - cpu0[w] for w, t in client.run(time.process_time).items()}
         rss = client.run(_worker_rss)

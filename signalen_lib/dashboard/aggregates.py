@@ -82,6 +82,23 @@ def combine_aggregates(parts) -> pd.DataFrame:
     return out.astype({m: "int64" for m in MEASURES})
 
 
+class AggregateSum:
+    """Running :func:`combine_aggregates` over partial aggregates that arrive one by one; combines
+    every ``every`` parts (not at each one: re-grouping the running total per part costs more than
+    the parts themselves)."""
+
+    def __init__(self, every: int = 16):
+        self.every, self.parts = every, []
+
+    def add(self, part: pd.DataFrame) -> None:
+        self.parts.append(part)
+        if len(self.parts) >= self.every:
+            self.parts = [combine_aggregates(self.parts)]
+
+    def result(self) -> pd.DataFrame:
+        return combine_aggregates(self.parts)
+
+
 def refresh_aggregates(store, settings: Settings, *, rows=None) -> dict:
     """Rebuild ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
 

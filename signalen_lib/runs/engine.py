@@ -13,7 +13,7 @@ preprocessing  inside ``TopicModel.transform`` (the model's own    -
 assignment     ``topics.service.assign_frame``                     the current topic model, scattered once
 perception     ``perception.model.perception_frame``               the fitted perception model, scattered once
 aggregates     ``dashboard.aggregates.aggregate_sql`` on the       nothing: partial counts per partition,
-               partition (in-memory DuckDB), then                  summed by ``combine_aggregates``
+               partition (in-memory DuckDB), then                  summed by ``AggregateSum``
                ``combine_aggregates``
 =============  ===================================================  ==========================================
 
@@ -37,7 +37,8 @@ import pandas as pd
 from dask.distributed import Client, LocalCluster
 
 from signalen_lib.config import ConfigError, Settings
-from signalen_lib.dashboard.aggregates import DIMENSIONS, MEASURES, aggregate_sql, combine_aggregates, refresh_aggregates
+from signalen_lib.dashboard.aggregates import (DIMENSIONS, MEASURES, AggregateSum, aggregate_sql,
+                                               refresh_aggregates)
 from signalen_lib.ingest.load import mask_frame, mask_pending
 from signalen_lib.perception.model import perception_frame, perception_step as _perception_step
 from signalen_lib.topics.service import assign_frame, assign_store
@@ -277,8 +278,8 @@ def aggregates_step(store, settings: Settings) -> dict:
         with dask_client(settings) as client:
             partial = aggregate_stage(frames_to_dask(frames), frames_to_dask(cats) if cats else None,
                                       frames_to_dask(perc) if perc else None, settings, model_version)
-            acc = None
+            total = AggregateSum()
             for (part,) in stream(client, [partial]):
-                acc = combine_aggregates([acc, part] if acc is not None else [part])
-        return acc
+                total.add(part)
+        return total.result()
     return refresh_aggregates(store, settings, rows=rows)
