@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -79,6 +79,11 @@ class Settings(BaseModel):
     register_contact: str = "algoritmes@rotterdam.nl"
     register_legal_basis: str = ""
     register_publication_category: str = "Overige algoritmes"
+    engine: Literal["local", "dask"] = "local"
+    dask_scheduler: str | None = None
+    dask_workers: int = 2
+    dask_partition_rows: int = 5000
+    dask_mask_local: bool = True
 
     # ---- derived paths -------------------------------------------------------------
     @property
@@ -195,6 +200,11 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Sett
         err = exc.errors()[0]
         name = ".".join(str(x) for x in err["loc"])
         raise ConfigError(f"setting '{name}': {err['msg']} (got {err.get('input')!r})") from None
+    if settings.dask_scheduler and not settings.dask_scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        raise ConfigError(f"setting 'dask_scheduler': not a scheduler address {settings.dask_scheduler!r} "
+                          "(use tcp://host:8786, or leave it empty for a local cluster)")
+    if settings.dask_workers < 1 or settings.dask_partition_rows < 1:
+        raise ConfigError("settings 'dask_workers' and 'dask_partition_rows' must be at least 1")
     for key in ("database_url", "restricted_url"):
         url = getattr(settings, key)
         if url is not None and not url.startswith(("duckdb://", "postgresql://", "postgres://")):

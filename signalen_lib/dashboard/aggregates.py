@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pandas as pd
+
 from signalen_lib.config import Settings
 from signalen_lib.runs.timing import timed
 from signalen_lib.vocab.models import current_category_model, current_perception_model, current_topic_model
@@ -104,26 +106,64 @@ def _affected_days(db, meta: dict, settings: Settings, model_version: str | None
     return [r[0] for r in rows if r[0] is not None]
 
 
-def refresh_aggregates(store, settings: Settings, *, full: bool = False) -> dict:
+def combine_aggregates(parts) -> pd.DataFrame:
+    """agg_daily rows from partial aggregates (each the output of :func:`aggregate_sql` on a part of
+    the signals): the measures summed per day and dimensions (and any further key column the parts
+    carry, e.g. an organisation code). Sums of counts, so the result does not depend on how the
+    signals were split."""
+    frames = [p for p in parts if len(p)]
+    if not frames:
+        return pd.DataFrame(columns=["day", *DIMENSIONS, *MEASURES])
+    df = pd.concat(frames, ignore_index=True)
+    keys = [c for c in df.columns if c not in MEASURES]
+    out = df.groupby(keys, sort=True, dropna=False)[list(MEASURES)].sum().reset_index()
+    return out.astype({m: "int64" for m in MEASURES})
+
+
+class AggregateSum:
+    """Running :func:`combine_aggregates` over partial aggregates that arrive one by one; combines
+    every ``every`` parts (not at each one: re-grouping the running total per part costs more than
+    the parts themselves)."""
+
+    def __init__(self, every: int = 16):
+        self.every, self.parts = every, []
+
+    def add(self, part: pd.DataFrame) -> None:
+        self.parts.append(part)
+        if len(self.parts) >= self.every:
+            self.parts = [combine_aggregates(self.parts)]
+
+    def result(self) -> pd.DataFrame:
+        return combine_aggregates(self.parts)
+
+
+def refresh_aggregates(store, settings: Settings, *, full: bool = False, rows=None) -> dict:
     """Update ``agg_daily`` and ``agg_meta`` in one transaction; returns the recorded metadata.
 
     Only the days with signals masked since the last refresh are recomputed (the nightly run);
-    ``full`` (or a new topic/perception model, another dissatisfaction threshold, or a count that
-    does not add up) rebuilds every day. ``store`` must be opened writable (the dashboard itself only reads).
+    ``full`` (or a new topic/perception/category model, another dissatisfaction threshold, or a
+    count that does not add up) rebuilds every day. ``store`` must be opened writable (the
+    dashboard itself only reads). ``rows(db, model_version)`` gives every day's agg_daily rows as
+    a DataFrame computed elsewhere (the Dask engine: :func:`aggregate_sql` per partition, then
+    :func:`combine_aggregates`), which always rebuilds; default: INSERT … SELECT in the store.
     """
     db = store.shared
     model_version = current_topic_model(db)
     cols = ", ".join(("day",) + DIMENSIONS + MEASURES)
     with timed("aggregates: find changed days"):
-        days = None if full else _affected_days(db, read_meta(db), settings, model_version)
+        days = None if (full or rows is not None) else _affected_days(db, read_meta(db), settings, model_version)
         masked_through = db.scalar("SELECT max(masked_at) FROM signals") if db.table_exists("signals") else None
+    computed = rows(db, model_version) if rows is not None else None
     n_store = int(db.scalar("SELECT count(*) FROM signals") or 0)
     with db.transaction():
         if days is None:
             with timed("aggregates: rebuild all days"):
-                select, params = aggregate_sql(db, settings, model_version)
                 db.execute("DELETE FROM agg_daily")
-                db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+                if computed is None:
+                    select, params = aggregate_sql(db, settings, model_version)
+                    db.execute(f"INSERT INTO agg_daily ({cols}) {select}", params)
+                elif len(computed):
+                    db.insert_df("agg_daily", computed[["day", *DIMENSIONS, *MEASURES]])
         elif days:
             with timed("aggregates: update changed days", count=len(days)):
                 select, params = aggregate_sql(db, settings, model_version, days=days)

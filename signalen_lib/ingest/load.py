@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
@@ -22,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -765,9 +766,10 @@ def _default_masker(settings: Settings):
     return get_masker(settings)
 
 
-_MASK_COLS = ["signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
-              "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
-              "ingest_run_id", "ingested_at", "org_code"]
+#: columns of signals_raw that masking reads (and the shared zone's ``signals`` receives, masked)
+MASK_COLUMNS = ("signal_id", "source", "source_record_id", "received_at", "channel", "cluster", "afdeling", "wijk_code",
+                "wijk", "buurt_code", "buurt", "score", "text", "content_hash", "source_file", "source_row",
+                "ingest_run_id", "ingested_at", "org_code")
 
 
 def mask_workers(settings: Settings) -> int:
@@ -776,78 +778,140 @@ def mask_workers(settings: Settings) -> int:
     return n if n > 0 else (os.cpu_count() or 1)
 
 
+def mask_frame(batch: pd.DataFrame, masker=None) -> tuple[pd.DataFrame, list]:
+    """Mask one batch of raw signals (columns :data:`MASK_COLUMNS`): the text and the free labels,
+    and a pseudonymised record id. Returns (the rows for the shared zone without ``masked_at``,
+    the masked findings per row). The masker's casing evidence and the label cache are the batch's
+    own, so the same batch gives the same result in any process: the single-process path, the
+    process pool of :func:`mask_pending` and the Dask engine (``signalen_lib.runs.engine``) all
+    call this on the same batches."""
+    masker = masker or _default_masker(None)
+    with timed("mask: analyse texts", count=len(batch)):
+        masked, findings = masker.mask_many(batch["text"].tolist())
+    out = batch.copy()
+    out["text"] = masked
+    _mask_labels(out, masker, {})
+    # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
+    pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
+        out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
+    if pseud.any():
+        out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
+    for col in ("score", "source_row"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
+    return out, findings
+
+
+def pending_batches(store: Store, batch_size: int = 5000) -> Iterator[pd.DataFrame]:
+    """The raw signals not yet masked, in batches of ``batch_size`` in signal_id order (keyset
+    pagination: the batches are the same whether or not earlier ones are written meanwhile)."""
+    last = None
+    while True:
+        where = "masked_at IS NULL AND text IS NOT NULL" + (" AND signal_id > ?" if last is not None else "")
+        with timed("mask: read batch") as t:
+            batch = store.restricted.query_df(
+                f"SELECT {', '.join(MASK_COLUMNS)} FROM signals_raw WHERE {where} ORDER BY signal_id LIMIT {int(batch_size)}",
+                [last] if last is not None else None)
+            t.count = len(batch)
+        if batch.empty:
+            return
+        last = batch["signal_id"].iloc[-1]
+        yield batch
+
+
+def write_masked(store: Store, out: pd.DataFrame, findings: list) -> None:
+    """Write one masked batch: its rows into the shared zone, its findings into the restricted
+    zone's ``pii_findings``, and mark the raw rows masked."""
+    raw = store.restricted
+    out = out.copy()
+    out["masked_at"] = datetime.now()
+    store.shared.insert_df("signals", out, on_conflict_ignore=True)
+    ids = out["signal_id"].tolist()
+    with raw.transaction():
+        if raw.table_exists("pii_findings"):
+            _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
+            frows = [
+                {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
+                 "original": f.original, "score": f.score, "recognizer": f.recognizer}
+                for sid, fs in zip(ids, findings) for f in fs
+            ]
+            if frows:
+                fdf = pd.DataFrame(frows)
+                tcols = raw.columns("pii_findings")
+                fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
+                raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
+        _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
+
+
 def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: int | None = None, progress=None,
-                 workers: int | None = None) -> int:
+                 workers: int | None = None, map_batches=None) -> int:
     """Mask every raw signal not yet in the shared zone and write it there (with its PII findings
     kept in the restricted zone). Resumable: each batch is written on its own, so a crash or a kill
     loses at most the batches in flight and the next run continues with the rest.
 
-    The pending signals are cut into batches of ``batch_size`` (default: setting ``mask_batch_rows``) in signal-id order (the same batches
-    one process would take, so the casing evidence of each batch and hence the masked text is the
-    same). ``workers`` (default: setting ``workers``, 0 = every core) processes mask batches at
-    once, each with its own masker built once, while this process writes the finished batches in
-    order. A custom ``masker`` masks in this process."""
-    workers = 1 if masker is not None else (workers or mask_workers(settings))
+    The pending signals are cut into batches of ``batch_size`` (default: setting
+    ``mask_batch_rows``) in signal-id order; each batch is masked by :func:`mask_frame`, so the
+    result does not depend on where it ran. Where: ``map_batches(batches) -> iterable of (out,
+    findings)`` in order (the Dask engine's); else ``workers`` (default: setting ``workers``, 0 =
+    every core) processes, each with its own masker built once, while this process writes the
+    finished batches in order; a custom ``masker`` masks in this process."""
     batch_size = int(batch_size or settings.mask_batch_rows)
-    raw = store.restricted
-    with timed("mask: find pending"):
-        ids = [r[0] for r in raw.execute(
-            "SELECT signal_id FROM signals_raw WHERE masked_at IS NULL AND text IS NOT NULL ORDER BY signal_id")]
-    batches = [ids[k:k + batch_size] for k in range(0, len(ids), max(1, batch_size))]
-    state = {"total": 0, "has_findings": raw.table_exists("pii_findings"), "labels": {}, "masker": masker}
+    if map_batches is None:
+        workers = 1 if masker is not None else (workers or mask_workers(settings))
+        if workers > 1 and _can_fork():
+            def map_batches(batches):
+                return _mask_in_pool(batches, workers)
+        else:
+            state = {"masker": masker}
 
-    def label_masker():  # the labels are masked here, in batch order (the cache makes them order-dependent)
-        if state["masker"] is None:
-            state["masker"] = _default_masker(settings)
-        return state["masker"]
+            def map_batches(batches):
+                for b in batches:
+                    if state["masker"] is None:
+                        state["masker"] = _default_masker(settings)
+                    yield mask_frame(b, state["masker"])
 
-    def write(batch: pd.DataFrame, masked: list, findings: list) -> None:
-        with timed("mask: write both zones", count=len(batch)):
-            _write_masked(store, batch, masked, findings, label_masker, state)
-        state["total"] += len(batch)
+    total = 0
+    for out, findings in map_batches(pending_batches(store, batch_size)):
+        with timed("mask: write both zones", count=len(out)):
+            write_masked(store, out, findings)
+        total += len(out)
         if progress:
-            progress(f"masked {state['total']} signals into the shared zone")
-
-    if workers <= 1 or len(batches) < 2 or not _can_fork():
-        m = masker or (_default_masker(settings) if batches else None)
-        for b in batches:
-            batch = _pending_rows(raw, b)
-            with timed("mask: analyse texts", count=len(batch)):
-                masked, findings = m.mask_many(batch["text"].tolist())
-            state["masker"] = m
-            write(batch, masked, findings)
-    else:
-        import multiprocessing as mp
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-
-        with timed("mask: analyse texts (workers)", count=len(ids)), \
-                ProcessPoolExecutor(min(workers, len(batches)), mp_context=mp.get_context("fork"),
-                                    initializer=_mask_worker_init) as pool:
-            flight: deque = deque()
-            todo = iter(batches)
-            for _ in range(workers + 1):  # keep every worker busy while this process writes
-                b = next(todo, None)
-                if b is not None:
-                    batch = _pending_rows(raw, b)
-                    flight.append((batch, pool.submit(_mask_worker, batch["text"].tolist())))
-            try:
-                while flight:
-                    batch, fut = flight.popleft()
-                    masked, findings = fut.result()
-                    b = next(todo, None)
-                    if b is not None:
-                        nxt = _pending_rows(raw, b)
-                        flight.append((nxt, pool.submit(_mask_worker, nxt["text"].tolist())))
-                    write(batch, masked, findings)
-            except BaseException:  # stopped: what was written stays; the batches in flight are dropped
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    total = state["total"]
+            progress(f"masked {total} signals into the shared zone")
     if total and store.shared.backend == "postgres":
         store.shared.execute("ANALYZE signals")  # fresh statistics after a bulk load keep joins fast
-        raw.execute("ANALYZE signals_raw")
+        store.restricted.execute("ANALYZE signals_raw")
     return total
+
+
+def _mask_in_pool(batches: Iterator[pd.DataFrame], workers: int) -> Iterator[tuple[pd.DataFrame, list]]:
+    """:func:`mask_frame` over ``batches`` in a fork pool of ``workers`` processes, results in
+    order; one batch (or none) is masked here, without a pool."""
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    first = [b for _, b in zip(range(2), batches)]
+    if len(first) < 2:
+        for b in first:
+            yield mask_frame(b, _default_masker(None))
+        return
+    todo = itertools.chain(first, batches)  # lazy: a batch is read when a worker is free for it
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_mask_worker_init) as pool:
+        flight: deque = deque()
+        for _ in range(workers + 1):  # keep every worker busy while the caller writes
+            b = next(todo, None)
+            if b is not None:
+                flight.append(pool.submit(_mask_worker, b))
+        try:
+            while flight:
+                res = flight.popleft().result()
+                b = next(todo, None)
+                if b is not None:
+                    flight.append(pool.submit(_mask_worker, b))
+                yield res
+        except BaseException:  # stopped: what was written stays; the batches in flight are dropped
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _can_fork() -> bool:
@@ -871,56 +935,10 @@ def _mask_worker_init() -> None:
     get_masker()
 
 
-def _mask_worker(texts: list) -> tuple[list, list]:
+def _mask_worker(batch: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     from ..privacy import get_masker
 
-    return get_masker().mask_many(texts)
-
-
-def _pending_rows(raw, ids: list[str]) -> pd.DataFrame:
-    """The raw rows of ``ids`` (one batch), in signal-id order."""
-    with timed("mask: read batch", count=len(ids)):
-        if raw.backend == "duckdb":
-            raw._con.register("__mask_ids", pd.DataFrame({"signal_id": ids}))
-            try:
-                return raw.query_df(f"SELECT {', '.join(_MASK_COLS)} FROM signals_raw WHERE signal_id IN "
-                                    "(SELECT signal_id FROM __mask_ids) ORDER BY signal_id")
-            finally:
-                raw._con.unregister("__mask_ids")
-        return raw.query_df(f"SELECT {', '.join(_MASK_COLS)} FROM signals_raw WHERE signal_id = ANY(?) ORDER BY signal_id",
-                            [ids])
-
-
-def _write_masked(store: Store, batch: pd.DataFrame, masked: list, findings: list, label_masker, state: dict) -> None:
-    """One masked batch into the shared zone, its findings and ``masked_at`` into the restricted zone."""
-    raw = store.restricted
-    out = batch.copy()
-    out["text"] = masked
-    _mask_labels(out, label_masker, state["labels"])
-    # a pseudonymised record id (see personal_record_ids) reaches the shared zone as its pseudonym only
-    pseud = out["signal_id"].astype(str).str.contains(":pid-", regex=False) & (
-        out["signal_id"] != out["source"] + ":" + out["source_record_id"].astype(str))
-    if pseud.any():
-        out.loc[pseud, "source_record_id"] = out.loc[pseud, "signal_id"].str.split(":", n=1).str[1]
-    out["masked_at"] = datetime.now()
-    out["score"] = out["score"].astype("Int64")
-    out["source_row"] = out["source_row"].astype("Int64")
-    store.shared.insert_df("signals", out, on_conflict_ignore=True)
-    ids = batch["signal_id"].tolist()
-    with raw.transaction():
-        if state["has_findings"]:
-            _where_ids(raw, "DELETE FROM pii_findings WHERE signal_id IN ({ids})", ids)
-            frows = [
-                {"signal_id": sid, "entity_type": f.entity_type, "start": f.start, "end": f.end,
-                 "original": f.original, "score": f.score, "recognizer": f.recognizer}
-                for sid, fs in zip(ids, findings) for f in fs
-            ]
-            if frows:
-                fdf = pd.DataFrame(frows)
-                tcols = raw.columns("pii_findings")
-                fdf = fdf.rename(columns={k: v for k, v in (("start", "start_char"), ("end", "end_char")) if v in tcols})
-                raw.insert_df("pii_findings", fdf[[c for c in fdf.columns if c in tcols]])
-        _where_ids(raw, "UPDATE signals_raw SET masked_at = CURRENT_TIMESTAMP WHERE signal_id IN ({ids})", ids)
+    return mask_frame(batch, get_masker())
 
 
 def _safe_labels() -> frozenset[str]:

@@ -415,6 +415,24 @@ def _evaluate_held_out() -> dict[str, Any]:
     return ev
 
 
+def perception_frame(fitted: PerceptionClassifier, signals: pd.DataFrame, version: str) -> pd.DataFrame:
+    """``signal_perception`` rows for ``signals`` (columns signal_id, source, text) under a fitted
+    model: the most likely perception, its probability and the three class probabilities. Row by
+    row (the per-source priors are fitted), so any split of the signals gives the same rows."""
+    texts = signals["text"].astype("object").fillna("").to_numpy(dtype=object)
+    proba = fitted.predict_proba(texts, sources=signals["source"].to_numpy(dtype=object))
+    best = proba.argmax(axis=1)
+    return pd.DataFrame({
+        "signal_id": signals["signal_id"].to_numpy(dtype=object),
+        "model_version": version,
+        "perception": np.array(CLASSES, dtype=object)[best],
+        "prob": proba[np.arange(len(signals)), best].astype(float),
+        "p_klacht": proba[:, 0].astype(float),
+        "p_neutraal": proba[:, 1].astype(float),
+        "p_compliment": proba[:, 2].astype(float),
+    })
+
+
 def assign_perception(
     store,
     settings=None,
@@ -424,6 +442,7 @@ def assign_perception(
     evaluate: bool = True,
     holdout: float = 0.2,
     save_model: bool = True,
+    map_frame=None,
 ) -> dict[str, Any]:
     """Fit the perception model on the store's signals and write ``signal_perception`` (replacing it).
 
@@ -432,6 +451,10 @@ def assign_perception(
     parameters. With ``evaluate``, a first fit leaves out ``holdout`` of the scored texts and
     half of the labelled ones and reports agreement on them (weak labels: the score bins; hand
     labels: per group "kto" and "zonder score"). Returns a summary dict.
+
+    ``map_frame(fitted, signals, version)``: predicts elsewhere (the Dask engine, which broadcasts
+    the fitted model and maps :func:`perception_frame` over partitions); default
+    :func:`perception_frame` here. Either way the rows come back in the order of ``signals``.
     """
     from sklearn.base import clone
 
@@ -474,24 +497,14 @@ def assign_perception(
 
     try:
         fitted = clone(base).fit(texts, y, scores=scores, sources=sources)
-        proba = fitted.predict_proba(texts, sources=sources)
         if pending is not None:
             summary["evaluation"] = pending[1].result()
     finally:
         if pending is not None:
             pending[0].shutdown(wait=False, cancel_futures=True)
-    best = proba.argmax(axis=1)
     params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fitted.get_params().items()}
     version = _model_version(df, params)
-    out = pd.DataFrame({
-        "signal_id": df["signal_id"].to_numpy(dtype=object),
-        "model_version": version,
-        "perception": np.array(CLASSES, dtype=object)[best],
-        "prob": proba[np.arange(len(df)), best].astype(float),
-        "p_klacht": proba[:, 0].astype(float),
-        "p_neutraal": proba[:, 1].astype(float),
-        "p_compliment": proba[:, 2].astype(float),
-    })
+    out = (map_frame or perception_frame)(fitted, df, version)
     path = None
     if save_model and settings is not None:
         d = settings.models_dir / "perception"
@@ -593,31 +606,23 @@ def assign_new_perception(store, settings) -> dict[str, Any] | None:
         t.count = len(df)
     if len(df):
         with timed("perception: predict new signals", count=len(df)):
-            texts = df["text"].astype("object").fillna("").to_numpy(dtype=object)
-            proba = fitted.predict_proba(texts, sources=df["source"].to_numpy(dtype=object))
-            best = proba.argmax(axis=1)
-        out = pd.DataFrame({
-            "signal_id": df["signal_id"].to_numpy(dtype=object), "model_version": version,
-            "perception": np.array(CLASSES, dtype=object)[best],
-            "prob": proba[np.arange(len(df)), best].astype(float),
-            "p_klacht": proba[:, 0].astype(float), "p_neutraal": proba[:, 1].astype(float),
-            "p_compliment": proba[:, 2].astype(float),
-        })
+            out = perception_frame(fitted, df, version)
         with timed("perception: write", count=len(out)), db.transaction():
             db.insert_df("signal_perception", out, on_conflict_ignore=True)
     return {"model_version": version, "n_signals": int(len(df)), "n_labelled": n_lab, "incremental": True}
 
 
-def perception_step(store, settings) -> dict[str, Any]:
+def perception_step(store, settings, *, map_frame=None) -> dict[str, Any]:
     """The pipeline's perception step: the signals without a perception get one from the current
     model (:func:`assign_new_perception`); when that model must be fitted again (first run, a new
-    topic model, changed hand labels) it is fitted and every signal is assigned. Counts for the run record."""
+    topic model, changed hand labels) it is fitted and every signal is assigned. Counts for the run record.
+    ``map_frame``: see :func:`assign_perception` (the Dask engine's)."""
     from signalen_lib.runs.timing import timed
 
     summary = assign_new_perception(store, settings)
     if summary is None:
         with timed("perception: fit and assign all"):
-            summary = assign_perception(store, settings)
+            summary = assign_perception(store, settings, map_frame=map_frame)
     if summary.get("skipped"):
         return {"skipped": summary["skipped"]}
     dist = store.shared.query_df("SELECT perception, count(*) AS n FROM signal_perception GROUP BY perception")

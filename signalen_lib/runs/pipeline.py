@@ -212,9 +212,21 @@ LIBRARY_STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def library_step(name: str) -> Step:
-    """The step ``name`` of :data:`LIBRARY_STEPS`; its module is imported when the step runs."""
-    target = dict(LIBRARY_STEPS)[name]
+# With ``engine: dask`` these steps run on the cluster (signalen_lib/runs/engine.py); "mask" and
+# "assign" are added (the ingest notebook then stores without masking, and the topics notebook
+# finds the signals already assigned by the current model).
+DASK_STEPS: dict[str, str] = {
+    "mask": "signalen_lib.runs.engine:mask_step",
+    "assign": "signalen_lib.runs.engine:assign_step",
+    "perception": "signalen_lib.runs.engine:perception_step",
+    "aggregates": "signalen_lib.runs.engine:aggregates_step",
+}
+
+
+def library_step(name: str, engine: str = "local") -> Step:
+    """The step ``name`` of :data:`LIBRARY_STEPS` (of :data:`DASK_STEPS` with ``engine="dask"``);
+    its module is imported when the step runs."""
+    target = DASK_STEPS[name] if engine == "dask" and name in DASK_STEPS else dict(LIBRARY_STEPS)[name]
 
     def run(store, settings: Settings):
         import importlib
@@ -232,6 +244,8 @@ def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.Pa
     """ingest (01_verzamelen) -> retention (only with ``retention_in_pipeline``) -> topics (02_verwerken,
     ``mode`` fit/assign/auto) -> perception -> validate (03_valideren) -> alerts (history) -> digest (e-mail
     of new alerts) -> effects of registered improvements -> aggregates -> privacy_report (into the run folder).
+    With ``engine: dask`` masking (step ``mask``, after ingest), assignment by the current topic model
+    (step ``assign``, before the topics notebook), perception and aggregates run on the Dask cluster.
 
     ``labels``: a labels CSV for 03_valideren (its ``labels_source``; default: the store's labels
     table). ``step_parameters``: extra candidate parameters per step name (passed where declared).
@@ -246,9 +260,12 @@ def default_steps(settings: Settings, *, mode: str = "auto", nb_dir: str | os.Pa
         step.parameters.update((step_parameters or {}).get(step.name, {}))
     if not aggregates:
         return list(notebooks.values())
-    lib = {name: library_step(name) for name, _ in LIBRARY_STEPS}
-    return [notebooks["ingest"], lib["retention"], notebooks["topics"], lib["perception"], notebooks["validate"],
-            lib["alerts"], lib["digest"], lib["effects"], lib["aggregates"], lib["privacy_report"]]
+    lib = {name: library_step(name, settings.engine) for name, _ in LIBRARY_STEPS}
+    dask = [library_step("mask", "dask"), library_step("assign", "dask")] if settings.engine == "dask" else []
+    if dask:
+        notebooks["ingest"].parameters["mask"] = False
+    return [notebooks["ingest"], *dask[:1], lib["retention"], *dask[1:], notebooks["topics"], lib["perception"],
+            notebooks["validate"], lib["alerts"], lib["digest"], lib["effects"], lib["aggregates"], lib["privacy_report"]]
 
 
 # ---- records -------------------------------------------------------------------------------

@@ -95,16 +95,48 @@ def fit_store(store, settings: Settings, *, n_topics: int | None = None, seed: i
     return model
 
 
+def assign_frame(model: TopicModel, part: pd.DataFrame, *, n_jobs: int | None = None, category_model=None,
+                 overig_threshold: float = 0.25) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Categories and topics of the signals in ``part`` (columns signal_id, text) under ``model``:
+    (signal_categories rows, signal_topics rows). Each text is assigned on its own (the model's
+    inference does not depend on the other texts of the batch), so any split of the signals gives
+    the same rows: :func:`assign_store` calls this per batch, the Dask engine per partition
+    (``n_jobs=1``: a worker is one process; see :meth:`TopicModel.transform`).
+
+    ``category_model``: a :class:`~signalen_lib.categories.model.CategoryModel` trained on the
+    training labels; it then chooses the categories (``categories.store.category_rows``:
+    calibrated, up to three, ``overig`` below ``overig_threshold``) while the topic model keeps
+    giving the topics. Without one the categories follow the topic -> category mapping."""
+    version = getattr(model, "version_", None)
+    ids = part["signal_id"].tolist()
+    texts = part["text"].fillna("").astype(str).tolist()
+    with timed("topics: assign (transform)", count=len(texts)):
+        theta = model.transform(texts, n_jobs=n_jobs)
+        a = model.assign(texts, ids, theta=theta)
+    if category_model is not None:
+        from signalen_lib.categories.store import category_rows
+
+        with timed("categories: assign", count=len(texts)):
+            a = category_rows(category_model, texts, ids, doc_topics=theta, topic_rows=a,
+                              overig_threshold=overig_threshold)
+    a["model_version"] = version
+    cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
+    tops = model.top_topics(theta, ids)
+    tops["model_version"] = version
+    tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
+    return cats, tops
+
+
 def assign_store(store, model: TopicModel | None = None, settings: Settings | None = None, *,
-                 batch_size: int = 50_000, replace: bool = False, category_model=None) -> dict[str, Any]:
+                 batch_size: int = 50_000, replace: bool = False, category_model=None,
+                 map_frames=None) -> dict[str, Any]:
     """Assign up to three categories (and topics) to every signal in ``store.shared.signals`` that
     has none yet for the model (default: the current one). Returns counts and the overig share.
 
-    ``category_model``: a :class:`~signalen_lib.categories.model.CategoryModel` trained on the
-    training labels (``categories.store.ensure_category_model``); it then chooses the categories
-    (``categories.store.category_rows``: calibrated, up to three, ``overig`` below
-    ``settings.overig_threshold``) while the topic model keeps giving the topics. Without one the
-    categories follow the topic model's topic -> category mapping."""
+    ``category_model``: see :func:`assign_frame` (``categories.store.ensure_category_model`` gives
+    it). ``map_frames(model, frames, category_model) -> iterable of (categories, topics)`` assigns
+    the batches elsewhere (the Dask engine's, which broadcasts the models once); default:
+    :func:`assign_frame` here."""
     from signalen_lib.config import load_config
 
     settings = settings or load_config()
@@ -124,25 +156,15 @@ def assign_store(store, model: TopicModel | None = None, settings: Settings | No
             "SELECT s.signal_id, s.text FROM signals s WHERE NOT EXISTS (SELECT 1 FROM signal_categories c "
             "WHERE c.signal_id = s.signal_id AND c.model_version = ?) ORDER BY s.signal_id", [version])
         t.count = len(todo)
+    frames = [todo.iloc[start:start + batch_size] for start in range(0, len(todo), batch_size)]
+    if map_frames is None:
+        results = (assign_frame(model, part, category_model=category_model,
+                                overig_threshold=settings.overig_threshold) for part in frames)
+    else:
+        results = map_frames(model, frames, category_model)
     n_overig = 0
-    for start in range(0, len(todo), batch_size):
-        part = todo.iloc[start:start + batch_size]
-        ids = part["signal_id"].tolist()
-        texts = part["text"].fillna("").astype(str).tolist()
-        with timed("topics: assign (transform)", count=len(texts)):
-            theta = model.transform(texts)
-            a = model.assign(texts, ids, theta=theta)
-        if category_model is not None:
-            from signalen_lib.categories.store import category_rows
-
-            a = category_rows(category_model, texts, ids, doc_topics=theta, topic_rows=a,
-                              overig_threshold=settings.overig_threshold)
-        a["model_version"] = version
-        n_overig += int(((a["rank"] == 1) & (a["category"] == "overig")).sum())
-        cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
-        tops = model.top_topics(theta, ids)
-        tops["model_version"] = version
-        tops = tops[["signal_id", "model_version", "rank", "topic_id", "stable_id", "prob"]]
+    for cats, tops in results:
+        n_overig += int(((cats["rank"] == 1) & (cats["category"] == "overig")).sum())
         with timed("topics: write categories", count=len(cats)), db.transaction():
             db.insert_df("signal_categories", cats, on_conflict_ignore=True)
             db.insert_df("signal_topics", tops, on_conflict_ignore=True)
