@@ -113,17 +113,11 @@ def _perception_partition(df: pd.DataFrame, fitted, version: str) -> pd.DataFram
 
 def _aggregate_partition(signals: pd.DataFrame, assigned: pd.DataFrame | None, perception: pd.DataFrame | None,
                          settings: Settings, model_version: str | None) -> pd.DataFrame:
-    """agg_daily's SELECT (:func:`aggregate_sql`) over one partition, in an in-memory DuckDB; with an
-    ``org_code`` column (the national corpus), per organisation, keyed by it."""
-    if "org_code" in signals and len(signals):
-        parts = []
-        for org, sig in signals.groupby("org_code", sort=True):
-            ids = set(sig["signal_id"])
-            a = assigned[assigned["signal_id"].isin(ids)] if assigned is not None else None
-            p = perception[perception["signal_id"].isin(ids)] if perception is not None else None
-            parts.append(_aggregate_partition(sig.drop(columns="org_code"), a, p, settings, model_version)
-                         .assign(org_code=org))
-        return pd.concat(parts, ignore_index=True)
+    """agg_daily's SELECT (:func:`aggregate_sql`) over one partition, in an in-memory DuckDB; the
+    rows carry ``org_code`` (a dimension of agg_daily; signals without one count for the
+    setting ``organisation_code``)."""
+    if "org_code" not in signals:
+        signals = signals.assign(org_code=None)
     from signalen_lib.store.database import Database
 
     with Database("duckdb:///:memory:") as db:
