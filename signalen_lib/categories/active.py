@@ -174,6 +174,9 @@ def propose_next(store, settings, n: int = 20, *, seed: int | None = None, max_t
     seed = settings.seed if seed is None else seed
     db = store.shared
     corpus = store_corpus(db, max_texts=max_texts, seed=seed)
+    if corpus.empty:  # nothing stored yet: nothing to propose
+        return (pd.DataFrame(columns=["signal_id", "text", "position", "uncertainty"]),
+                {"n_training_labels": 0, "retrain": None, "sample_id": None})
     topic_model = _current_topic_model(store, settings)
     fitted = fit_on_store(store, settings, corpus=corpus, topic_model=topic_model, seed=seed)
     texts = corpus["text"].tolist()
