@@ -219,6 +219,15 @@ def category_rows(model: CategoryModel, texts: Sequence[str], ids: Sequence[str]
         out["subcategory"] = sub.reindex(key).to_numpy(dtype=object)
     else:
         out["subcategory"] = None
+    if topic_rows is not None and len(topic_rows):
+        # a new subject stays visible until staff name it: where the topic model's leading topic is
+        # a free topic (category overig, the topic's name as subcategory), the main category keeps
+        # that name as its subcategory, so the alerts see a new series from its first day
+        lead = topic_rows[(topic_rows["rank"] == 1) & (topic_rows["category"] == OVERIG)].dropna(subset=["subcategory"])
+        if len(lead):
+            free = lead.drop_duplicates("signal_id").set_index("signal_id")["subcategory"]
+            main = (out["rank"] == 1).to_numpy() & pd.isna(out["subcategory"]).to_numpy()
+            out.loc[main, "subcategory"] = out.loc[main, "signal_id"].map(free).to_numpy(dtype=object)
     out["subcategory"] = out["subcategory"].astype(object).where(pd.notna(out["subcategory"]), None)
     return out[["signal_id", "rank", "category", "subcategory", "prob"]]
 

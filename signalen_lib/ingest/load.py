@@ -896,7 +896,9 @@ def _mask_in_pool(batches: Iterator[pd.DataFrame], workers: int) -> Iterator[tup
             yield mask_frame(b, _default_masker(None))
         return
     todo = itertools.chain(first, batches)  # lazy: a batch is read when a worker is free for it
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_mask_worker_init) as pool:
+    with timed("mask: analyse texts (workers)") as t, \
+            ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_mask_worker_init) as pool:
+        t.count = 0
         flight: deque = deque()
         for _ in range(workers + 1):  # keep every worker busy while the caller writes
             b = next(todo, None)
@@ -908,6 +910,7 @@ def _mask_in_pool(batches: Iterator[pd.DataFrame], workers: int) -> Iterator[tup
                 b = next(todo, None)
                 if b is not None:
                     flight.append(pool.submit(_mask_worker, b))
+                t.count += len(res[0])
                 yield res
         except BaseException:  # stopped: what was written stays; the batches in flight are dropped
             pool.shutdown(wait=False, cancel_futures=True)

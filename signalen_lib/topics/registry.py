@@ -68,7 +68,11 @@ def save_model(model: TopicModel, settings: Settings, *, store=None, version: st
                metrics: dict[str, float] | None = None, make_current: bool = True) -> str:
     """Write the model's folder (and its ``topic_models``/``topics`` rows when ``store`` is given)."""
     model._check()
-    version = version or new_version(model)
+    if version is None:  # the same content fitted twice within one second gets a suffix, never a clash
+        version = base = new_version(model)
+        k = 2
+        while (model_dir(settings, version) / "model.pkl").exists():
+            version, k = f"{base}-{k}", k + 1
     folder = model_dir(settings, version)
     if folder.exists() and (folder / "model.pkl").exists():
         raise FileExistsError(f"model version {version} already exists in {folder}")
