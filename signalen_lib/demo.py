@@ -72,14 +72,19 @@ def labels_step(ground_truth: str | os.PathLike, out_csv: str | os.PathLike, *, 
         from signalen_lib.validation.labels import load_labels
 
         db = store.shared
-        # never a text that is a training label already (a later night's sample is drawn anew)
-        known = set(db.query_df("SELECT signal_id FROM signals")["signal_id"]) - set(
-            load_labels(db, purpose="training")["signal_id"])
-        path = sample_labels(ground_truth, out_csv, n=n, seed=seed, taxonomy=settings.taxonomy_path, known_ids=known)
-        if path is None:
-            return {"labels": 0}
-        tree = load_category_tree_of(settings)
-        n_val = import_labels_csv(db, path, tree=tree, default_labeller="demo-validatie", purpose="validation")
+        if Path(out_csv).exists() and len(load_labels(db, purpose="validation")):
+            # the validation sample is drawn and labelled once, as staff would; later nights keep it
+            # (a redrawn sample would change the hand labels, and with them refit perception every night)
+            n_val = 0
+        else:
+            # never a text that is a training label already
+            known = set(db.query_df("SELECT signal_id FROM signals")["signal_id"]) - set(
+                load_labels(db, purpose="training")["signal_id"])
+            path = sample_labels(ground_truth, out_csv, n=n, seed=seed, taxonomy=settings.taxonomy_path, known_ids=known)
+            if path is None:
+                return {"labels": 0}
+            tree = load_category_tree_of(settings)
+            n_val = import_labels_csv(db, path, tree=tree, default_labeller="demo-validatie", purpose="validation")
         n_train = active_training_labels(store, settings, ground_truth, n_training, batch=batch, max_texts=max_texts)
         return {"labels": n_val, "training_labels": n_train}
 
