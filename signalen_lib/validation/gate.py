@@ -18,7 +18,7 @@ class GateResult:
     min_macro_f1: float
     min_kappa: float
     reasons: tuple[str, ...] = field(default_factory=tuple)
-    enforced: bool = True  # settings.gate_enforce; False only for a demo: warn, do not stop
+    enforced: bool = True  # settings.gate_enforce; False: warn, do not stop
     validated: bool = True  # False: no hand labels yet, nothing measured ("nog niet gevalideerd")
 
     def as_dict(self) -> dict:
