@@ -245,3 +245,22 @@ def test_the_notebook_runs_under_papermill(shaped, tmp_path):
                         parameters={"config_path": str(cfg), "author": "Anna"}, kernel_name="python3",
                         progress_bar=False, cwd=str(root))
     assert "Categorieën vormgeven" in out.read_text(encoding="utf-8")
+
+
+def test_staff_see_the_names_of_categories_made_by_edits(shaped):
+    """A category made by a merge and subcategories made by a split show their Dutch names in the
+    dashboard and the alert digest (display_names), and a key the merge retired keeps its name."""
+    from signalen_lib.categories.edits import display_names
+
+    settings = shaped
+    with open_store(settings) as store:
+        db = store.shared
+        merge_topics(db, settings, ["afval", "belastingen"], "stad_en_geld", name="Stad en geld", author="Anna")
+        split_category(db, settings, "parkeren", [
+            {"key": "vergunning", "name": "Parkeervergunning", "seeds": "parkeervergunning"},
+            {"key": "boete", "name": "Parkeerboete", "seeds": "parkeerboete"}], author="Anna")
+        cats, subs = display_names(db, settings)
+    assert cats["stad_en_geld"] == "Stad en geld"
+    assert subs["vergunning"] == "Parkeervergunning" and subs["boete"] == "Parkeerboete"
+    old = {c["key"]: c["name"] for c in TOY_TAXONOMY["categories"]}
+    assert cats["afval"] == old["afval"] and cats["overig"] == "Overig"

@@ -274,6 +274,21 @@ def shaped_taxonomy(db, settings) -> ShapedTaxonomy:
     return apply_edits(base_taxonomy(settings), list_edits(db))
 
 
+def display_names(db, settings) -> tuple[dict[str, str], dict[str, str]]:
+    """({category key: Dutch name}, {subcategory key: Dutch name}) of the shaped taxonomy (so a
+    category made by a merge or split shows its name, not its key), with the file's names for keys
+    that edits retired (rows stored before the edit still carry them); ``overig`` included."""
+    base, shaped = base_taxonomy(settings), shaped_taxonomy(db, settings).taxonomy
+    cats: dict[str, str] = {OVERIG: "Overig"}
+    subs: dict[str, str] = {OVERIG: "Overig"}
+    for tax in (shaped, base):
+        for c in tax.categories:
+            cats.setdefault(c.key, c.name)
+            for sc in c.subcategories:
+                subs.setdefault(sc.key, sc.name)
+    return cats, subs
+
+
 def effective_taxonomy(store, settings) -> Taxonomy:
     """The taxonomy every fit and validation uses: the file plus staff's edits in the store."""
     return shaped_taxonomy(store.shared, settings).taxonomy

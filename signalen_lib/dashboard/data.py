@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from signalen_lib.categories.edits import display_names
 from signalen_lib.config import Settings
 from signalen_lib.dashboard.aggregates import DIMENSIONS, MEASURES, read_meta
 from signalen_lib.store import open_store
-from signalen_lib.vocab.taxonomy import OVERIG, load_national_taxonomy, load_taxonomy
+from signalen_lib.vocab.taxonomy import load_national_taxonomy
 
 ALL = "(alle)"
 PERIODS = {"laatste maand": 30, "laatste kwartaal": 91, "laatste jaar": 365, "alles": None, "aangepast": None}
@@ -156,16 +157,12 @@ class DashboardData:
                         "SELECT model_version, created_at, n_docs, is_current, metrics, path FROM topic_models "
                         "ORDER BY created_at DESC LIMIT 20")
                 status = _staff_tables(store, settings)
+                cat_names, sub_names = display_names(db, settings)  # the taxonomy with staff's edits
             finally:
                 store.close()
         first, last = con.execute("SELECT min(day), max(day) FROM agg").fetchone()
-        tax = load_taxonomy(settings.taxonomy_path)
-        cat_names = {c.key: c.name for c in tax.categories}
-        cat_names.setdefault(OVERIG, "Overig")
         for c in load_national_taxonomy().categories:  # a national store's categories
             cat_names.setdefault(c.key, c.name)
-        sub_names = {s.key: s.name for c in tax.categories for s in c.subcategories}
-        sub_names.setdefault(OVERIG, "Overig")
         geo = settings.geo_dir
         bu = pd.read_csv(geo / "rotterdam_buurten.tsv", sep="\t", dtype={"inwoners": "Int64"})
         wj = bu.groupby(["wijkcode", "wijknaam"], as_index=False)["inwoners"].sum()

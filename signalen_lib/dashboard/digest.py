@@ -14,9 +14,9 @@ from email.message import EmailMessage
 
 import pandas as pd
 
+from signalen_lib.categories.edits import display_names
 from signalen_lib.dashboard.alerts import alert_history
 from signalen_lib.vocab.fmt import fmt_date, fmt_int, fmt_num
-from signalen_lib.vocab.taxonomy import load_taxonomy
 
 
 def new_alerts(store, day=None) -> pd.DataFrame:
@@ -38,7 +38,8 @@ def digest_message(store, settings, day=None) -> EmailMessage | None:
     alerts = new_alerts(store, day)
     if alerts.empty:
         return None
-    names = load_taxonomy(settings.taxonomy_path).names()
+    cats, subs = display_names(store.shared, settings)  # the taxonomy with staff's edits
+    names = {**subs, **cats}
     when = fmt_date(alerts["day"].iloc[0])
     lines = [f"Signalering van {when}: {fmt_int(len(alerts))} nieuwe signalering(en).", ""]
     for r in alerts.itertuples():
