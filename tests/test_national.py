@@ -155,10 +155,12 @@ def _national_tables(settings, url: str) -> dict[str, pd.DataFrame]:
         return out
 
 
-def test_publish_in_small_batches_gives_the_same_national_store(corpus, tmp_path):
+def test_publish_in_small_batches_gives_the_same_national_store(corpus, tmp_path, settings_factory, backend):
     raw, _ = corpus
     s, st = _org(tmp_path, "GM0518", "'s-Gravenhage", raw, None)
-    urls = {b: f"duckdb:///{tmp_path / f'national_{b}.duckdb'}" for b in (37, 10**6)}
+    # two national stores on the backend (PostgreSQL: fresh schemas on the real server, dropped afterwards)
+    urls = {b: f"duckdb:///{tmp_path / f'national_{b}.duckdb'}" if backend == "duckdb"
+            else settings_factory("postgres").database_url for b in (37, 10**6)}
     with st:
         results = {}
         for batch, url in urls.items():
