@@ -75,6 +75,7 @@ class Settings(BaseModel):
     organisation_name: str = "Rotterdam"
     national_url: str | None = None
     national_publish: str = "signals"
+    publish_batch_rows: int = 20000
     register_organisation: str = "Gemeente Rotterdam"
     register_contact: str = "algoritmes@rotterdam.nl"
     register_legal_basis: str = ""

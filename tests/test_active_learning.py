@@ -129,6 +129,7 @@ def test_propose_next_keeps_the_validation_sample_out_and_retrains(store, settin
     assert curve["n_training_labels"].tolist() == [15, 30]  # one row per retrain
     assert (curve["n_validation"] == 30).all() and curve["accuracy"].between(0, 1).all()
     assert curve["is_current"].tolist() == [False, True]
+    assert db.query_df("SELECT DISTINCT org_code FROM category_models")["org_code"].tolist() == [settings.organisation_code]
     # the validation report measures on the validation labels only
     from signalen_lib.validation.report import load_label_rows
 

@@ -73,6 +73,8 @@ def test_clean_cp1252_csv_is_stored_with_places_resolved(store, settings, tmp_pa
     assert "–" in got.loc[5, "text"]  # cp1252 en-dash decoded
     assert got.loc[5, "wijk"] == "onbekend" and got.loc[5, "wijk_code"] == "onbekend"
     assert list(got["source_row"]) == [2, 3, 4, 5, 6, 7]
+    # the run belongs to the organisation (issue 16)
+    assert store.shared.query_df("SELECT DISTINCT org_code FROM ingest_runs")["org_code"].tolist() == [settings.organisation_code]
 
 
 def test_broken_rows_are_quarantined_with_line_and_field(store, settings, tmp_path):

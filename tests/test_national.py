@@ -141,6 +141,54 @@ def test_refusals_name_row_and_field_and_write_nothing(corpus, tmp_path):
             assert "iemand.anders" not in _all_text(national.shared)
 
 
+def _national_tables(settings, url: str) -> dict[str, pd.DataFrame]:
+    """Every table a publication writes, sorted, without the publication's clock times."""
+    store = open_national(settings, url)
+    with store:
+        db = store.shared
+        out = {}
+        for table, drop in (("signals", ["masked_at"]), ("signal_categories", []), ("signal_perception", []),
+                            ("national_aggregates", []), ("national_organisations", ["published_at"]),
+                            ("topic_models", ["created_at"]), ("agg_daily", [])):
+            df = db.query_df(f"SELECT * FROM {table}").drop(columns=drop)
+            out[table] = df.sort_values(list(df.columns)).reset_index(drop=True)
+        return out
+
+
+def test_publish_in_small_batches_gives_the_same_national_store(corpus, tmp_path, settings_factory, backend):
+    raw, _ = corpus
+    s, st = _org(tmp_path, "GM0518", "'s-Gravenhage", raw, None)
+    # two national stores on the backend (PostgreSQL: fresh schemas on the real server, dropped afterwards)
+    urls = {b: f"duckdb:///{tmp_path / f'national_{b}.duckdb'}" if backend == "duckdb"
+            else settings_factory("postgres").database_url for b in (37, 10**6)}
+    with st:
+        results = {}
+        for batch, url in urls.items():
+            national = open_national(s, url)
+            with national:
+                results[batch] = publish(st, s, national, batch_size=batch)
+        assert results[37].n_signals == results[10**6].n_signals == st.shared.count("signals") > 37 * 3
+        assert results[37] == results[10**6]
+        small, whole = _national_tables(s, urls[37]), _national_tables(s, urls[10**6])
+        for table in whole:
+            pd.testing.assert_frame_equal(small[table], whole[table], obj=table)
+        assert len(whole["signals"]) == results[37].n_signals and len(whole["national_aggregates"]) > 0
+        # the national model's row carries the publishing organisation's code
+        assert whole["topic_models"][["model_version", "org_code"]].values.tolist() == [["national", "GM0518"]]
+        # a refusal in a late batch rolls back the batches written before it
+        last = st.shared.query_df("SELECT * FROM signals ORDER BY signal_id DESC LIMIT 1")
+        last["signal_id"], last["content_hash"], last["text"] = "zzz:1", "zzz1", "Bel mij op 06-73619284 alstublieft."
+        st.shared.insert_df("signals", last)
+        national = open_national(s, urls[37])
+        with national:
+            with pytest.raises(PublishRefused) as exc:
+                publish(st, s, national, batch_size=37)
+        assert f"row {results[37].n_signals + 1} (signal zzz:1)" in str(exc.value)
+        after = _national_tables(s, urls[37])
+        for table in small:
+            pd.testing.assert_frame_equal(after[table], small[table], obj=table)
+
+
 def test_aggregates_agreement_publishes_no_signals_and_suppresses_small_cells(corpus, tmp_path):
     raw, _ = corpus
     national_url = f"duckdb:///{tmp_path / 'national.duckdb'}"
@@ -244,20 +292,31 @@ def test_national_effect_on_one_seed_of_the_streamed_corpus():
     assert placebo["verdict"].str.startswith("nog geen aantoonbaar effect").all()
 
 
-def test_a_store_from_before_organisations_gets_its_rows_backfilled(settings_factory):
-    """Migration 5 adds signals.org_code; rows already stored belong to the deployment's organisation."""
+def test_a_store_from_before_organisations_gets_its_rows_backfilled(settings_factory, backend):
+    """Migrations 5, 7, 21, 41, 61 and 82 add org_code to the signals, the models and the runs;
+    rows already stored belong to the deployment's organisation."""
     from signalen_lib.dashboard.aggregates import refresh_aggregates
     from signalen_lib.reports.kpi import kpi
+    from signalen_lib.store.store import _ORG_CODE_MIGRATIONS
     from signalen_lib.synth.store import fill_demo_store
 
-    s = settings_factory("duckdb", organisation_code="GM0599")
+    shared = [(v, t) for zone, v, t in _ORG_CODE_MIGRATIONS if zone == "shared"]
+    s = settings_factory(backend, organisation_code="GM0599")
     with open_store(s) as st:
         fill_demo_store(st, s, n=600)
-        st.shared.execute("UPDATE signals SET org_code = NULL")  # as stored before the column existed
-        st.shared.execute("DELETE FROM schema_migrations WHERE version = 5")
+        db = st.shared
+        # a model and a run of every kind, as stored before the column existed
+        db.execute("INSERT INTO perception_models (model_version, created_at) VALUES ('p1', '2026-01-01')")
+        db.execute("INSERT INTO category_models (model_id, created_at) VALUES ('c1', '2026-01-01')")
+        db.execute("INSERT INTO ingest_runs (run_id, started_at, status) VALUES ('i1', '2026-01-01', 'ok')")
+        db.execute("INSERT INTO pipeline_runs (run_id, kind, started_at, status) VALUES ('r1', 'pipeline', '2026-01-01', 'success')")
+        for version, table in shared:
+            db.execute(f"UPDATE {table} SET org_code = NULL")
+            db.execute("DELETE FROM schema_migrations WHERE version = ?", [version])
         n = st.shared.count("signals")
     with open_store(s) as st:
-        assert st.shared.query_df("SELECT DISTINCT org_code FROM signals")["org_code"].tolist() == ["GM0599"]
+        for _, table in shared:
+            assert st.shared.query_df(f"SELECT DISTINCT org_code FROM {table}")["org_code"].tolist() == ["GM0599"], table
         refresh_aggregates(st, s)
         assert st.shared.query_df("SELECT DISTINCT org_code FROM agg_daily")["org_code"].tolist() == ["GM0599"]
         # the KPI filters by organisation

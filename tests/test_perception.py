@@ -104,6 +104,7 @@ def test_assign_perception_writes_the_table(store, settings):
     assert np.allclose(got[["p_klacht", "p_neutraal", "p_compliment"]].sum(axis=1), 1)
     assert summary["evaluation"]["kto_vs_score_bins"]["accuracy"] > 0.8
     assert store.shared.scalar("SELECT count(*) FROM perception_models WHERE is_current") == 1
+    assert store.shared.query_df("SELECT DISTINCT org_code FROM perception_models")["org_code"].tolist() == [settings.organisation_code]
     # a second run replaces, it does not append
     assign_perception(store, settings, labels, model=PerceptionClassifier(min_df=1), evaluate=False)
     assert store.shared.count("signal_perception") == len(df)

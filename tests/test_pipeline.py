@@ -217,8 +217,8 @@ def test_status_without_runs(store):
     assert st["state"] == "never" and pl.last_successful_run(store) is None
 
 
-def test_function_step_can_skip_with_a_reason(settings_factory):
-    settings = settings_factory("duckdb")
+def test_function_step_can_skip_with_a_reason(settings_factory, backend):
+    settings = settings_factory(backend)
 
     def nothing_to_do(store, settings):
         return {"skipped": "geen verbeteracties geregistreerd"}
@@ -226,6 +226,9 @@ def test_function_step_can_skip_with_a_reason(settings_factory):
     res = pl.run_steps(settings, [pl.Step("effects", func=nothing_to_do)])
     assert res.ok and res.steps[0].status == "skipped"
     assert res.steps[0].note == "geen verbeteracties geregistreerd"
+    with open_store(settings, restricted=False) as st:  # the run belongs to the organisation (issue 16)
+        assert st.shared.query_df("SELECT run_id, org_code FROM pipeline_runs").values.tolist() == \
+            [[res.run_id, settings.organisation_code]]
 
 
 @pytest.mark.slow

@@ -157,6 +157,7 @@ def test_fit_store_assign_store_registry(store, settings):
     row = store.shared.query_df("SELECT * FROM topic_models WHERE model_version = ?", [v]).iloc[0]
     assert bool(row["is_current"]) and int(row["n_docs"]) > 0 and len(row["data_hash"]) == 64
     assert '"gensim"' in row["lib_versions"] and '"npmi"' in row["metrics"]
+    assert row["org_code"] == settings.organisation_code  # the model belongs to the organisation (issue 16)
     cats = store.shared.query_df("SELECT * FROM signal_categories WHERE model_version = ?", [v])
     assert cats["signal_id"].nunique() == len(df)
     assert set(cats["category"]) <= set(TAX.keys) | {OVERIG}

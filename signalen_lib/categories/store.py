@@ -151,7 +151,7 @@ def record_retrain(store, settings, fit: StoreFit, *, trigger: str, save: bool =
             pickle.dump(fit.model, fh, protocol=pickle.HIGHEST_PROTOCOL)
     row = {"model_id": model_id, "created_at": pd.Timestamp(created), "topic_model_version": fit.topic_model_version,
            "n_training_labels": int(fit.corpus["labelled"].sum()), "labels_hash": fit.labels_hash, "trigger": trigger,
-           "path": str(path) if save else None, **scores}
+           "path": str(path) if save else None, **scores, "org_code": settings.organisation_code}
     db = store.shared
     with db.transaction():
         if save:

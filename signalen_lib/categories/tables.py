@@ -38,3 +38,8 @@ register(Migration(81, "shared", "category models: one row per retrain (the lear
         is_current BOOLEAN DEFAULT FALSE
     )""",
 )))
+
+# organisation as a dimension (issue 16); rows from before it are filled with the setting organisation_code
+register(Migration(82, "shared", "category_models: org_code (organisation)", (
+    "ALTER TABLE category_models ADD COLUMN IF NOT EXISTS org_code TEXT",
+)))

@@ -660,7 +660,7 @@ def ingest_files(
     run_id = run_id or new_run_id("ingest")
     mark_stale_runs(store)
     result = IngestResult(run_id=run_id, source=source, files=[], started_at=datetime.now())
-    _write_run(store, result, "running")
+    _write_run(store, settings, result, "running")
     try:
         for p in paths:
             result.files.append(ingest_file(store, settings, p, spec, run_id, progress=progress,
@@ -672,12 +672,12 @@ def ingest_files(
         result.finished_at = datetime.now()
         status = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "failed"
         try:
-            _write_run(store, result, status, extra=f"run stopped: {_db_reason(exc)}")
+            _write_run(store, settings, result, status, extra=f"run stopped: {_db_reason(exc)}")
         except Exception:  # noqa: BLE001 - the original error matters more
             pass
         raise
     result.finished_at = datetime.now()
-    _write_run(store, result, "failed" if result.failed_files else "ok")
+    _write_run(store, settings, result, "failed" if result.failed_files else "ok")
     return result
 
 
@@ -726,11 +726,11 @@ def ingest_all(store: Store, settings: Settings, raw_dir: str | Path | None = No
         except BaseException as exc:
             status = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "failed"
             try:
-                _write_run(store, results[-1], status, extra=f"masking stopped: {_db_reason(exc)}")
+                _write_run(store, settings, results[-1], status, extra=f"masking stopped: {_db_reason(exc)}")
             except Exception:  # noqa: BLE001
                 pass
             raise
-        _write_run(store, results[-1], "failed" if results[-1].failed_files else "ok")
+        _write_run(store, settings, results[-1], "failed" if results[-1].failed_files else "ok")
     return results
 
 
@@ -744,7 +744,7 @@ def run_message(r: IngestResult, extra: str | None = None) -> str:
     return "; ".join(parts)
 
 
-def _write_run(store: Store, r: IngestResult, status: str, extra: str | None = None) -> None:
+def _write_run(store: Store, settings: Settings, r: IngestResult, status: str, extra: str | None = None) -> None:
     db = store.shared
     cols = set(db.columns("ingest_runs"))
     row = {
@@ -753,6 +753,7 @@ def _write_run(store: Store, r: IngestResult, status: str, extra: str | None = N
         "rows_read": r.total("rows_read"), "stored": r.total("stored"), "duplicates": r.total("duplicates"),
         "quarantined": r.total("quarantined"), "masked": r.masked,
         "message": run_message(r, extra)[:4000] or None, "pid": os.getpid(), "host": socket.gethostname(),
+        "org_code": settings.organisation_code,
     }
     with db.transaction():
         db.execute("DELETE FROM ingest_runs WHERE run_id = ?", [r.run_id])

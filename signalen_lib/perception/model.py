@@ -435,7 +435,7 @@ def perception_frame(fitted: PerceptionClassifier, signals: pd.DataFrame, versio
 
 def assign_perception(
     store,
-    settings=None,
+    settings,
     labels: pd.DataFrame | None = None,
     *,
     model: PerceptionClassifier | None = None,
@@ -466,7 +466,7 @@ def assign_perception(
     lab = majority_labels(labels)
     y = df["signal_id"].map(lab).astype("object").to_numpy() if len(lab) else np.full(len(df), None, dtype=object)
     y = np.array([v if isinstance(v, str) else None for v in y], dtype=object)
-    base = model if model is not None else PerceptionClassifier(random_state=getattr(settings, "seed", 42) if settings else 42)
+    base = model if model is not None else PerceptionClassifier(random_state=settings.seed)
     texts, scores, sources = df["text"].to_numpy(dtype=object), df["score"].to_numpy(dtype=float), df["source"].to_numpy(dtype=object)
     summary: dict[str, Any] = {"n_signals": int(len(df)), "n_labelled": int(pd.notna(y).sum())}
 
@@ -482,7 +482,7 @@ def assign_perception(
         held_lab = rng.choice(labelled, len(labelled) // 2, replace=False) if len(labelled) >= 20 else np.array([], int)
         global _EVAL_STATE
         _EVAL_STATE = (clone(base), texts, y, scores, sources, held_weak, held_lab)
-        workers = int(getattr(settings, "workers", 1) or 0) if settings is not None else 1
+        workers = int(settings.workers or 0)
         if (workers == 0 or workers > 1) and (os.cpu_count() or 1) > 1 and len(df) >= _PARALLEL_EVAL_MIN \
                 and hasattr(os, "fork"):
             # the evaluation model learns in a forked process while this one fits the final model
@@ -506,7 +506,7 @@ def assign_perception(
     version = _model_version(df, params)
     out = (map_frame or perception_frame)(fitted, df, version)
     path = None
-    if save_model and settings is not None:
+    if save_model:
         d = settings.models_dir / "perception"
         d.mkdir(parents=True, exist_ok=True)
         path = d / f"{version}.pkl"
@@ -529,11 +529,11 @@ def assign_perception(
         db.execute("UPDATE perception_models SET is_current = FALSE")
         db.execute("DELETE FROM perception_models WHERE model_version = ?", [version])  # same data and second: same model
         db.execute(
-            "INSERT INTO perception_models (model_version, created_at, params, n_train, n_labelled, metrics, source_priors, is_current, path) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
+            "INSERT INTO perception_models (model_version, created_at, params, n_train, n_labelled, metrics, source_priors, "
+            "is_current, path, org_code) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?)",
             [version, datetime.now(), json.dumps(params, default=str), fitted.n_weak_ + fitted.n_labelled_,
              fitted.n_labelled_, json.dumps(summary.get("evaluation", {})), json.dumps(fitted.describe_priors()),
-             str(path) if path else None],
+             str(path) if path else None, settings.organisation_code],
         )
     analyze(db, "signal_perception")
     return summary

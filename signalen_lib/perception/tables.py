@@ -27,3 +27,8 @@ register(Migration(40, "shared", "perception per signal and perception models", 
         path TEXT
     )""",
 )))
+
+# organisation as a dimension (issue 16); rows from before it are filled with the setting organisation_code
+register(Migration(41, "shared", "perception_models: org_code (organisation)", (
+    "ALTER TABLE perception_models ADD COLUMN IF NOT EXISTS org_code TEXT",
+)))

@@ -219,10 +219,11 @@ class Masker:
         return resolve_overlaps(found)
 
     @staticmethod
-    def evidence(texts: Sequence[str | None]) -> BatchEvidence:
+    def evidence(texts: Sequence[str | None], into: BatchEvidence | None = None) -> BatchEvidence:
         """Casing evidence of a batch (a cheap regex word split, no spaCy): lower-case word
-        counts and words seen capitalised in mid-sentence."""
-        ev = BatchEvidence()
+        counts and words seen capitalised in mid-sentence; added to ``into`` when given (the
+        evidence of a set read in several batches)."""
+        ev = into if into is not None else BatchEvidence()
         for t in texts:
             if isinstance(t, str) and t:
                 words, nl, prev = [], [], 0
@@ -259,12 +260,14 @@ class Masker:
                 out[i] = resolve_overlaps(out[i])
         return out
 
-    def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256, n_jobs: int = 1) -> list[list[Finding]]:
+    def analyze_many(self, texts: Sequence[str | None], batch_size: int = 256, n_jobs: int = 1,
+                     evidence: BatchEvidence | None = None) -> list[list[Finding]]:
         """All findings (masked and unmasked types) for each text; empty for empty/None texts.
         ``n_jobs > 1`` splits a large batch over that many forked processes (same results: the
-        casing evidence is computed once over the whole batch)."""
+        casing evidence is computed once over the whole batch). ``evidence``: the casing
+        evidence of a larger set the texts are part of (default: that of ``texts``)."""
         texts = list(texts)
-        ev = self.evidence(texts) if self.batch_evidence else None
+        ev = (evidence if evidence is not None else self.evidence(texts)) if self.batch_evidence else None
         if n_jobs <= 1 or len(texts) < 2 * _MIN_CHUNK or not _can_fork():
             return self._analyze_texts(texts, ev, batch_size)
         import multiprocessing as mp

@@ -280,10 +280,10 @@ def _record_start(settings: Settings, result: RunResult, parameters: dict, steps
                 [_utcnow()],
             )
             db.execute(
-                "INSERT INTO pipeline_runs (run_id, kind, parameters, started_at, status, output_dir, host, pid) "
-                "VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+                "INSERT INTO pipeline_runs (run_id, kind, parameters, started_at, status, output_dir, host, pid, org_code) "
+                "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)",
                 [result.run_id, result.kind, _json(parameters), result.started_at, result.output_dir,
-                 socket.gethostname(), os.getpid()],
+                 socket.gethostname(), os.getpid(), settings.organisation_code],
             )
             for pos, step in enumerate(steps, 1):
                 db.execute(

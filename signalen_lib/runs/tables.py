@@ -41,3 +41,8 @@ register(Migration(60, "shared", "pipeline runs and their steps", (
         PRIMARY KEY (run_id, step)
     )""",
 )))
+
+# organisation as a dimension (issue 16); rows from before it are filled with the setting organisation_code
+register(Migration(61, "shared", "pipeline_runs: org_code (organisation)", (
+    "ALTER TABLE pipeline_runs ADD COLUMN IF NOT EXISTS org_code TEXT",
+)))

@@ -5,7 +5,7 @@ the dialect both DuckDB and PostgreSQL accept. Applied versions are recorded per
 ``schema_migrations``; ``migrate`` applies every one not yet applied, in version order, each in
 its own transaction. Version ranges per part of the package keep them from colliding:
 1-9 foundation/ingest, 10-19 privacy, 20-29 topics, 30-39 validation, 40-49 perception,
-50-59 effect, 60-69 pipeline/reports, 70-79 dashboard/aggregates.
+50-59 effect, 60-69 pipeline/reports, 70-79 dashboard/aggregates, 80-89 categories, 90-99 national.
 Never edit a released migration: add a new one.
 """
 from __future__ import annotations
@@ -112,6 +112,9 @@ MIGRATIONS: list[Migration] = [
     )),
     Migration(6, "restricted", "signals_raw: org_code (organisation)", (
         "ALTER TABLE signals_raw ADD COLUMN IF NOT EXISTS org_code TEXT",
+    )),
+    Migration(7, "shared", "ingest_runs: org_code (organisation)", (
+        "ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS org_code TEXT",
     )),
 ]
 

@@ -129,10 +129,19 @@ def open_store(settings: Settings, *, restricted: bool = True, read_only: bool =
     return store
 
 
+#: (zone, migration that added org_code, table) of every table whose rows belong to an organisation
+_ORG_CODE_MIGRATIONS = (
+    ("shared", 5, "signals"), ("restricted", 6, "signals_raw"), ("shared", 7, "ingest_runs"),
+    ("shared", 21, "topic_models"), ("shared", 41, "perception_models"), ("shared", 61, "pipeline_runs"),
+    ("shared", 82, "category_models"),
+)
+
+
 def _backfill_org_code(store: Store, settings: Settings, applied: dict[str, list[int]]) -> None:
-    """Rows stored before the org_code column (migrations 5 and 6) belong to this deployment's
-    organisation (setting ``organisation_code``): filled in once, when the column is added."""
-    for zone, version, table in (("shared", 5, "signals"), ("restricted", 6, "signals_raw")):
+    """Rows stored before the org_code column (migrations 5, 6, 7, 21, 41, 61 and 82) belong to
+    this deployment's organisation (setting ``organisation_code``): filled in once, when the
+    column is added."""
+    for zone, version, table in _ORG_CODE_MIGRATIONS:
         if version in applied.get(zone, []):
             db = store.shared if zone == "shared" else store.restricted
             db.execute(f"UPDATE {table} SET org_code = ? WHERE org_code IS NULL", [settings.organisation_code])

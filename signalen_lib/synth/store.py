@@ -21,7 +21,7 @@ from signalen_lib.vocab.taxonomy import load_taxonomy
 PART_TABLES = (
     """CREATE TABLE IF NOT EXISTS topic_models (
         model_version TEXT PRIMARY KEY, created_at TIMESTAMP, params TEXT, seed INTEGER,
-        n_docs INTEGER, data_hash TEXT, lib_versions TEXT, metrics TEXT, is_current BOOLEAN, path TEXT)""",
+        n_docs INTEGER, data_hash TEXT, lib_versions TEXT, metrics TEXT, is_current BOOLEAN, path TEXT, org_code TEXT)""",
     """CREATE TABLE IF NOT EXISTS signal_categories (
         signal_id TEXT, model_version TEXT, rank INTEGER, category TEXT, subcategory TEXT, prob FLOAT8)""",
     """CREATE TABLE IF NOT EXISTS signal_perception (
@@ -141,7 +141,8 @@ def demo_signals(settings: Settings, n: int = 4000, seed: int = 7, end: str = "2
     mv = "demo-1"
     tm = pd.DataFrame([{"model_version": mv, "created_at": pd.Timestamp("2026-11-21 05:00"), "params": '{"n_topics": 16}',
                         "seed": seed, "n_docs": m, "data_hash": "demo", "lib_versions": "{}",
-                        "metrics": '{"coherence_c_v": 0.52}', "is_current": True, "path": ""}])
+                        "metrics": '{"coherence_c_v": 0.52}', "is_current": True, "path": "",
+                        "org_code": settings.organisation_code}])
     sc = pd.DataFrame({"signal_id": sig.signal_id, "model_version": mv, "rank": 1,
                        "category": rows_cat, "subcategory": subs, "prob": 0.8})
     sc.loc[sc.index % 13 == 5, ["category", "subcategory"]] = ["overig", "overig"]

@@ -119,10 +119,10 @@ def register_model(store, model: TopicModel, settings: Settings, meta: dict, *, 
         db.execute("DELETE FROM topic_models WHERE model_version = ?", [version])
         db.execute(
             "INSERT INTO topic_models (model_version, created_at, params, seed, n_docs, data_hash, lib_versions, "
-            "metrics, is_current, path, previous_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)",
+            "metrics, is_current, path, previous_version, org_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?)",
             [version, datetime.fromisoformat(meta["created_at"]), _json(meta["params"]), int(meta["seed"]),
              int(meta["n_docs"]), meta["data_hash"], _json(meta["lib_versions"]), _json(meta["metrics"]),
-             str(model_dir(settings, version)), meta.get("previous_version")],
+             str(model_dir(settings, version)), meta.get("previous_version"), settings.organisation_code],
         )
         db.insert_df("topics", rows)
         if make_current:

@@ -53,3 +53,8 @@ register(Migration(20, "shared", "topic models, topics, signal categories and to
     )""",
     "CREATE INDEX IF NOT EXISTS signal_topics_model ON signal_topics (model_version, stable_id)",
 )))
+
+# organisation as a dimension (issue 16); rows from before it are filled with the setting organisation_code
+register(Migration(21, "shared", "topic_models: org_code (organisation)", (
+    "ALTER TABLE topic_models ADD COLUMN IF NOT EXISTS org_code TEXT",
+)))
