@@ -43,6 +43,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from signalen_lib.text.ngrams import char_wb_transform
 from signalen_lib.vocab.taxonomy import OVERIG
 _EPS = 1e-6
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
@@ -104,38 +105,7 @@ class _Views:
         return self
 
     def _ngrams(self, texts):
-        return (sp.hstack([self.word_.transform(texts), self._char_transform(texts)]).tocsr() / np.sqrt(2)).tocsr()
-
-    def _char_transform(self, texts):
-        """``self.char_.transform(texts)``, faster: ``char_wb`` n-grams never cross a space, so a
-        text's counts are the sum of its words' counts, and each distinct word is analysed once
-        (scikit-learn analyses every occurrence in Python: most of the assignment time)."""
-        vec = self.char_
-        if getattr(vec, "analyzer", None) != "char_wb" or not hasattr(vec, "_tfidf"):
-            return vec.transform(texts)
-        analyse, vocab = vec.build_analyzer(), vec.vocabulary_
-        col: dict[str, int] = {}
-        rows, cols = [], []
-        for i, t in enumerate(texts):
-            for w in t.split():
-                j = col.get(w)
-                if j is None:
-                    j = col[w] = len(col)
-                rows.append(i)
-                cols.append(j)
-        # words x n-grams counts, each distinct word analysed once
-        g_ptr, g_idx = [0], []
-        for w in col:
-            g_idx.extend(vocab[g] for g in analyse(w) if g in vocab)
-            g_ptr.append(len(g_idx))
-        G = sp.csr_matrix((np.ones(len(g_idx)), np.asarray(g_idx, dtype=np.int64), np.asarray(g_ptr, dtype=np.int64)),
-                          shape=(len(col), len(vocab)))
-        W = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-                          shape=(len(texts), len(col)))
-        X = (W @ G).tocsr()
-        X.sum_duplicates()
-        X.sort_indices()
-        return vec._tfidf.transform(X, copy=False)
+        return (sp.hstack([self.word_.transform(texts), char_wb_transform(self.char_, texts)]).tocsr() / np.sqrt(2)).tocsr()
 
     def _ft_raw(self, toks):
         """Per text the idf-weighted mean of its words' FastText vectors. Each distinct word is
