@@ -69,6 +69,20 @@ def test_assign_ranks_and_overig(model, corpus):
     assert (b.loc[b["rank"] == 1, "category"] == OVERIG).mean() > (a.loc[a["rank"] == 1, "category"] == OVERIG).mean()
 
 
+def test_assign_with_the_words_from_transform_is_the_same(model, corpus):
+    """transform(return_words=True) hands assign the word counts (no second preprocessing), in
+    one process and split over forked ones, with the same result as assign from the texts."""
+    assert model.refiner_ is not None  # the words matter only to the refiner
+    texts = corpus["text"].head(300).tolist() + ["nvt", ""]
+    ids = [f"s{i}" for i in range(len(texts))]
+    plain = model.assign(texts, ids)
+    for n_jobs in (1, 2):
+        theta, words = model.transform(texts, n_jobs=n_jobs, return_words=True)
+        assert words.shape == (len(texts), len(model.vocab_))
+        np.testing.assert_array_equal(theta, model.transform(texts, n_jobs=1))
+        pd.testing.assert_frame_equal(model.assign(texts, ids, theta=theta, words=words), plain)
+
+
 def test_category_scores(model, corpus):
     S = model.category_scores(corpus["text"].head(30).tolist(), corpus["signal_id"].head(30).tolist())
     assert list(S.columns[:5]) == TAX.keys and S.columns[-1] == OVERIG

@@ -41,6 +41,10 @@ def _worker_transform(texts):
     return _WORKER_MODEL._transform_serial(texts)
 
 
+def _worker_transform_words(texts):
+    return _WORKER_MODEL._transform_serial(texts, return_words=True)
+
+
 def default_preprocessor() -> Preprocessor:
     """The topic model's default preprocessing: lemmas and stop words, no phrase merging (on the
     synthetic corpus phrases split the vocabulary and cost ~0.3 macro-F1; pass
@@ -729,19 +733,27 @@ class TopicModel:
         X.sort_indices()
         return X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data
 
-    def _transform_serial(self, texts: Sequence[str]) -> np.ndarray:
-        return self._infer_csr(*self._csr(texts))
+    def _transform_serial(self, texts: Sequence[str], return_words: bool = False):
+        indptr, indices, data = self._csr(texts)
+        theta = self._infer_csr(indptr, indices, data)
+        if not return_words:
+            return theta
+        from scipy import sparse
 
-    def transform(self, texts: Iterable[str], *, n_jobs: int | None = None) -> np.ndarray:
+        return theta, sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.vocab_)))
+
+    def transform(self, texts: Iterable[str], *, n_jobs: int | None = None, return_words: bool = False):
         """Document-topic weights, shape (n_texts, n_topics); an empty/uninformative text gives a
         zero row. ``n_jobs`` (default: all cores for more than 20,000 texts) splits the texts over
-        forked processes; the result is the same as in one process."""
+        forked processes; the result is the same as in one process. ``return_words``: return
+        (theta, the texts' word counts as a sparse matrix), so that :meth:`assign` does not
+        preprocess the texts a second time."""
         self._check()
         texts = list(texts)
         if n_jobs is None:
             n_jobs = (os.cpu_count() or 1) if len(texts) > 20_000 else 1
         if n_jobs <= 1 or len(texts) < 2 * n_jobs or not hasattr(os, "fork"):
-            return self._transform_serial(texts)
+            return self._transform_serial(texts, return_words=return_words)
         import multiprocessing as mp
 
         global _WORKER_MODEL
@@ -749,17 +761,24 @@ class TopicModel:
         parts = np.array_split(np.arange(len(texts)), n_jobs * 4)
         try:
             with mp.get_context("fork").Pool(n_jobs) as pool:
-                res = pool.map(_worker_transform, [[texts[i] for i in p] for p in parts])
+                res = pool.map(_worker_transform_words if return_words else _worker_transform,
+                               [[texts[i] for i in p] for p in parts])
         finally:
             _WORKER_MODEL = None
-        return np.vstack(res)
+        if not return_words:
+            return np.vstack(res)
+        from scipy import sparse
+
+        return np.vstack([r[0] for r in res]), sparse.vstack([r[1] for r in res], format="csr")
 
     def fit_transform(self, texts: Sequence[str], y=None) -> np.ndarray:
         return self.fit(texts).transform(texts)
 
-    def topic_scores(self, texts: Sequence[str] | None, theta: np.ndarray | None = None) -> np.ndarray:
+    def topic_scores(self, texts: Sequence[str] | None, theta: np.ndarray | None = None, words=None) -> np.ndarray:
         """Per text and topic, the weight that decides categories: LDA's topic weight, or (with the
-        refiner) each class's blended score shared over the class's topics in proportion to LDA."""
+        refiner) each class's blended score shared over the class's topics in proportion to LDA.
+        ``words``: the texts' word counts from ``transform(..., return_words=True)`` (saves
+        preprocessing the texts again)."""
         self._check()
         if theta is None:
             if texts is None:
@@ -768,12 +787,15 @@ class TopicModel:
             theta = self.transform(texts)
         if getattr(self, "refiner_", None) is None:
             return theta
-        if texts is None:
-            raise ValueError("this model refines categories from the texts' words: pass the texts with theta")
-        from scipy import sparse
+        if words is not None:
+            X = words
+        else:
+            if texts is None:
+                raise ValueError("this model refines categories from the texts' words: pass the texts with theta")
+            from scipy import sparse
 
-        indptr, indices, data = self._csr(list(texts))
-        X = sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.vocab_)))
+            indptr, indices, data = self._csr(list(texts))
+            X = sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(self.vocab_)))
         S = self._scores(theta, X)
         T = np.zeros_like(theta)
         for j, ks in enumerate(self.class_topics_):
@@ -802,7 +824,7 @@ class TopicModel:
         return keys, ind
 
     def assign(self, texts: Sequence[str] | None, ids: Sequence[str] | None = None, *,
-               theta: np.ndarray | None = None) -> pd.DataFrame:
+               theta: np.ndarray | None = None, words=None) -> pd.DataFrame:
         """Up to ``max_topics`` categories per text, best first, each with probability >=
         ``overig_threshold``: the summed weight of the category's topics (blended with the
         refiner's vote when ``refine``), and its leading topic (topic_id, stable_id, subcategory).
@@ -810,10 +832,11 @@ class TopicModel:
         name as subcategory, so a new subject stays visible until staff name it. A text without
         any confident category or free topic gets one ``overig`` row with topic_id -1.
 
-        Pass the texts; ``theta`` (from :meth:`transform` on the same texts) saves inferring it again.
+        Pass the texts; ``theta`` (from :meth:`transform` on the same texts) saves inferring it again,
+        and ``words`` (``transform(..., return_words=True)``) saves preprocessing them again.
         Columns: signal_id, rank, topic_id (-1: none), stable_id, category, subcategory, prob.
         """
-        T = self.topic_scores(texts, theta)
+        T = self.topic_scores(texts, theta, words)
         n = T.shape[0]
         ids = np.asarray(list(ids) if ids is not None else np.arange(n)).astype(object)
         keys, ind = self._groups()

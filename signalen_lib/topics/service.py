@@ -111,8 +111,8 @@ def assign_frame(model: TopicModel, part: pd.DataFrame, *, n_jobs: int | None = 
     ids = part["signal_id"].tolist()
     texts = part["text"].fillna("").astype(str).tolist()
     with timed("topics: assign (transform)", count=len(texts)):
-        theta = model.transform(texts, n_jobs=n_jobs)
-        a = model.assign(texts, ids, theta=theta)
+        theta, words = model.transform(texts, n_jobs=n_jobs, return_words=True)
+        a = model.assign(texts, ids, theta=theta, words=words)
     if category_model is not None:
         from signalen_lib.categories.store import category_rows
 
