@@ -43,7 +43,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from signalen_lib.text.ngrams import char_wb_transform
+from signalen_lib.text.ngrams import CharWbTfidfVectorizer
 from signalen_lib.vocab.taxonomy import OVERIG
 _EPS = 1e-6
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
@@ -64,10 +64,10 @@ def _tfidf(fit_texts, **kw) -> TfidfVectorizer:
     params = dict(sublinear_tf=True, lowercase=True, strip_accents="unicode", min_df=2, dtype=np.float64)
     params.update(kw)
     try:
-        return TfidfVectorizer(**params).fit(fit_texts)
+        return CharWbTfidfVectorizer(**params).fit(fit_texts)
     except ValueError:  # a tiny corpus: no n-gram in two texts
         params["min_df"] = 1
-        return TfidfVectorizer(**params).fit(fit_texts)
+        return CharWbTfidfVectorizer(**params).fit(fit_texts)
 
 
 class _Views:
@@ -105,7 +105,7 @@ class _Views:
         return self
 
     def _ngrams(self, texts):
-        return (sp.hstack([self.word_.transform(texts), char_wb_transform(self.char_, texts)]).tocsr() / np.sqrt(2)).tocsr()
+        return (sp.hstack([self.word_.transform(texts), self.char_.transform(texts)]).tocsr() / np.sqrt(2)).tocsr()
 
     def _ft_raw(self, toks):
         """Per text the idf-weighted mean of its words' FastText vectors. Each distinct word is

@@ -60,7 +60,7 @@ from threadpoolctl import threadpool_limits
 
 from signalen_lib.perception.lexicon import first_person_share, lexicon_proba, voice_weight
 from signalen_lib.schema import PERCEPTIONS
-from signalen_lib.text.ngrams import char_wb_transform
+from signalen_lib.text.ngrams import CharWbTfidfVectorizer
 from signalen_lib.store.queries import analyze
 
 CLASSES = ("klacht", "neutraal", "compliment")  # fixed order of predict_proba's columns
@@ -163,7 +163,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
             ("word", TfidfVectorizer(preprocessor=normalise_text, ngram_range=tuple(self.word_ngrams),
                                      min_df=self.min_df, max_features=half, sublinear_tf=True,
                                      token_pattern=r"(?u)\b\w+\b", dtype=np.float32)),
-            ("char", TfidfVectorizer(preprocessor=normalise_text, analyzer="char_wb",
+            ("char", CharWbTfidfVectorizer(preprocessor=normalise_text, analyzer="char_wb",
                                      ngram_range=tuple(self.char_ngrams), min_df=self.min_df,
                                      max_features=half, sublinear_tf=True, dtype=np.float32)),
         ])
@@ -171,11 +171,7 @@ class PerceptionClassifier(ClassifierMixin, BaseEstimator):
     def _features(self, texts, src, fit: bool = False):
         import scipy.sparse as sp
 
-        if fit:
-            Xt = self.vectorizer_.fit_transform(texts)
-        else:  # = self.vectorizer_.transform(texts), each distinct word's character n-grams counted once
-            parts = dict(self.vectorizer_.transformer_list)
-            Xt = sp.hstack([parts["word"].transform(texts), char_wb_transform(parts["char"], texts)], format="csr")
+        Xt = self.vectorizer_.fit_transform(texts) if fit else self.vectorizer_.transform(texts)
         if not self.sources_:
             return Xt
         index = {s: i for i, s in enumerate(self.sources_)}
