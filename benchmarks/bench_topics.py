@@ -111,14 +111,16 @@ def speed(args, df, texts, tax) -> None:
           f"{fit40:.0f}s total ({m40.seconds_fit_:.0f}s LDA updates); peak RSS {peak_rss_mb():,.0f} MB; load {os.getloadavg()}")
 
     # ---- assignment speed ----------------------------------------------------------------------
+    from signalen_lib.topics.service import assign_frame
+
     sample = texts[: min(100_000, len(texts))]
+    frame = pd.DataFrame({"signal_id": df["signal_id"].iloc[: len(sample)].to_numpy(), "text": sample})
     for n_jobs in (1, os.cpu_count() or 1):
         t0 = time.perf_counter()
-        theta = m40.transform(sample, n_jobs=n_jobs)
-        a = m40.assign(sample, df["signal_id"].iloc[: len(sample)].tolist(), theta=theta)
+        a, _ = assign_frame(m40, frame, n_jobs=n_jobs)  # what assign_store does per batch
         dt = time.perf_counter() - t0
-        print(f"assign (preprocess + infer + rank) {len(sample)} new texts, {n_jobs} process(es): {len(sample) / dt:,.0f} texts/s; "
-              f"load {os.getloadavg()}")
+        print(f"assign (preprocess + infer + rank, topics.service.assign_frame) {len(sample)} new texts, "
+              f"{n_jobs} process(es): {len(sample) / dt:,.0f} texts/s; load {os.getloadavg()}")
     pred40 = m40.predict(texts, theta=m40.transform(texts))
     q40 = category_quality(pred40, df["category"].to_numpy(), tax.keys)
     print(f"quality {args.speed_topics} topics: accuracy {q40['accuracy']:.3f}, macro-F1 {q40['macro_f1']:.3f}, "
@@ -130,9 +132,10 @@ def speed(args, df, texts, tax) -> None:
 def categories(args, df, texts, tax, m40, n_labels: int = 500) -> None:
     """The category model as the store runs it (see the module doc)."""
     from signalen_lib.categories.model import CategoryModel, seed_words_from_taxonomy
-    from signalen_lib.categories.store import MAX_TEXTS, category_rows
+    from signalen_lib.categories.store import MAX_TEXTS
     from signalen_lib.config import load_config
     from signalen_lib.topics.evaluation import category_quality
+    from signalen_lib.topics.service import assign_frame
 
     rng = np.random.default_rng(args.seed)
     truth = df["category"].to_numpy()
@@ -151,21 +154,22 @@ def categories(args, df, texts, tax, m40, n_labels: int = 500) -> None:
     settings = load_config()
     sample = texts[: min(100_000, len(texts))]
     ids = df["signal_id"].iloc[: len(sample)].tolist()
-    t0 = time.perf_counter()
-    parts = []
-    for start in range(0, len(sample), 50_000):  # the batches assign_store uses
-        st_texts, st_ids = sample[start:start + 50_000], ids[start:start + 50_000]
-        th = m40.transform(st_texts)
-        a = m40.assign(st_texts, st_ids, theta=th)
-        parts.append(category_rows(cm, st_texts, st_ids, doc_topics=th, topic_rows=a,
-                                   overig_threshold=settings.overig_threshold))
-    dt = time.perf_counter() - t0
-    rows = pd.concat(parts, ignore_index=True)
-    first = rows[rows["rank"] == 1].set_index("signal_id").reindex(ids)["category"].to_numpy()
-    q = category_quality(first, truth[: len(sample)], tax.keys)
-    print(f"assign with the category model (LDA topics + categories) {len(sample)} texts, 1 process: "
-          f"{len(sample) / dt:,.0f} texts/s; accuracy {q['accuracy']:.3f}, macro-F1 {q['macro_f1']:.3f}, "
-          f"overig share {q['overig_share']:.3f}; peak RSS {peak_rss_mb():,.0f} MB; load {os.getloadavg()}")
+    frame = pd.DataFrame({"signal_id": ids, "text": sample})
+    for n_jobs in (1, os.cpu_count() or 1):
+        t0 = time.perf_counter()
+        parts = []
+        for start in range(0, len(sample), 50_000):  # the batches assign_store uses
+            cats, _ = assign_frame(m40, frame.iloc[start:start + 50_000], n_jobs=n_jobs, category_model=cm,
+                                   overig_threshold=settings.overig_threshold)
+            parts.append(cats)
+        dt = time.perf_counter() - t0
+        rows = pd.concat(parts, ignore_index=True)
+        first = rows[rows["rank"] == 1].set_index("signal_id").reindex(ids)["category"].to_numpy()
+        q = category_quality(first, truth[: len(sample)], tax.keys)
+        print(f"assign with the category model (LDA topics + categories, assign_frame) {len(sample)} texts, "
+              f"{n_jobs} process(es) for the topics: {len(sample) / dt:,.0f} texts/s; accuracy {q['accuracy']:.3f}, "
+              f"macro-F1 {q['macro_f1']:.3f}, overig share {q['overig_share']:.3f}; peak RSS {peak_rss_mb():,.0f} MB; "
+              f"load {os.getloadavg()}")
 
 
 def quality(args, df, texts, tax) -> None:

@@ -70,6 +70,21 @@ def test_probabilities_sum_to_one_and_top3_is_ordered_main_first():
     assert t.values.tolist() == [[0, 1, "a", 0.5], [0, 2, "b", 0.4], [1, 1, "overig", 0.34]]
 
 
+def test_category_rows_are_the_same_in_one_process_and_split_over_forked_ones():
+    from signalen_lib.categories.store import category_rows
+
+    texts, y = toy(150, seed=2, noise=0.1)
+    m = _fit(texts, y, 60)
+    many = texts * 30  # 4,500 texts: two parts of at least 2,000
+    ids = [f"s{i}" for i in range(len(many))]
+    one = category_rows(m, many, ids, n_jobs=1)
+    two = category_rows(m, many, ids, n_jobs=2)
+    assert len(one) >= len(many)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
 def test_probabilities_are_calibrated_on_noisy_labels():
     """With 30% wrong labels the model cannot be sure: its mean top probability on held-out
     texts stays close to its accuracy there (an uncalibrated classifier says ~1.0)."""

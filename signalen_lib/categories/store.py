@@ -197,12 +197,20 @@ def ensure_category_model(store, settings, topic_model, *, seed: int | None = No
 
 def category_rows(model: CategoryModel, texts: Sequence[str], ids: Sequence[str], *, doc_topics=None,
                   topic_rows: pd.DataFrame | None = None, overig_threshold: float = 0.25,
-                  min_prob: float = 0.15) -> pd.DataFrame:
+                  min_prob: float = 0.15, n_jobs: int = 1) -> pd.DataFrame:
     """signal_id, rank, category, subcategory, prob: up to three categories per text, main one
     first (``overig`` when the main probability is below ``overig_threshold``). ``topic_rows``:
     the topic model's assignment of the same texts (``TopicModel.assign``); a category's
-    subcategory is taken from it when it names the same category."""
-    P = model.predict_proba(list(texts), doc_topics if getattr(model, "uses_topics_", False) else None)
+    subcategory is taken from it when it names the same category. ``n_jobs`` > 1: the
+    probabilities are computed in that many forked processes (row by row: the same result)."""
+    from signalen_lib.forking import fork_map
+
+    texts = list(texts)
+    dt = doc_topics if getattr(model, "uses_topics_", False) else None
+    parts = np.array_split(np.arange(len(texts)), max(1, min(n_jobs, len(texts) // 2000)))
+    P = np.vstack(fork_map(lambda k: model.predict_proba([texts[i] for i in parts[k]],
+                                                         None if dt is None else np.asarray(dt)[parts[k]]),
+                           len(parts), n_jobs)) if len(texts) else model.predict_proba(texts, dt)
     from signalen_lib.categories.model import top_categories
 
     top = top_categories(P, model.classes_, k=3, min_prob=min_prob, overig_threshold=overig_threshold)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings
+from ..forking import can_fork
 from ..runs.timing import timed
 from ..schema import UNKNOWN
 from ..store import Store
@@ -859,7 +860,7 @@ def mask_pending(store: Store, settings: Settings, *, masker=None, batch_size: i
     batch_size = int(batch_size or settings.mask_batch_rows)
     if map_batches is None:
         workers = 1 if masker is not None else (workers or mask_workers(settings))
-        if workers > 1 and _can_fork():
+        if workers > 1 and can_fork():
             def map_batches(batches):
                 return _mask_in_pool(batches, workers)
         else:
@@ -916,12 +917,6 @@ def _mask_in_pool(batches: Iterator[pd.DataFrame], workers: int) -> Iterator[tup
         except BaseException:  # stopped: what was written stays; the batches in flight are dropped
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-
-
-def _can_fork() -> bool:
-    import multiprocessing as mp
-
-    return "fork" in mp.get_all_start_methods()
 
 
 def _mask_worker_init() -> None:

@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 
+from ..forking import can_fork, fork_map
 from .lists import load_lexicon
 from .names import BatchEvidence
 from .nlp import LANG, DutchBlankNlpEngine, DutchContextEnhancer
@@ -268,19 +269,11 @@ class Masker:
         evidence of a larger set the texts are part of (default: that of ``texts``)."""
         texts = list(texts)
         ev = (evidence if evidence is not None else self.evidence(texts)) if self.batch_evidence else None
-        if n_jobs <= 1 or len(texts) < 2 * _MIN_CHUNK or not _can_fork():
+        if n_jobs <= 1 or len(texts) < 2 * _MIN_CHUNK or not can_fork():
             return self._analyze_texts(texts, ev, batch_size)
-        import multiprocessing as mp
-
         n = min(n_jobs, len(texts) // _MIN_CHUNK)
         bounds = [(k * len(texts) // n, (k + 1) * len(texts) // n) for k in range(n)]
-        global _FORK_STATE
-        _FORK_STATE = (self, texts, ev, batch_size)
-        try:
-            with mp.get_context("fork").Pool(n) as pool:
-                parts = pool.map(_analyze_range, bounds)
-        finally:
-            _FORK_STATE = None
+        parts = fork_map(lambda k: self._analyze_texts(texts[bounds[k][0]:bounds[k][1]], ev, batch_size), n, n)
         return [f for part in parts for f in part]
 
     def analyze(self, text: str | None) -> list[Finding]:
@@ -321,21 +314,6 @@ class _TokensOnly:
 
 
 _MIN_CHUNK = 500
-_FORK_STATE = None
-
-
-def _can_fork() -> bool:
-    import multiprocessing as mp
-
-    return "fork" in mp.get_all_start_methods()
-
-
-def _analyze_range(bounds: tuple[int, int]) -> list[list[Finding]]:
-    masker, texts, ev, batch_size = _FORK_STATE
-    a, b = bounds
-    return masker._analyze_texts(texts[a:b], ev, batch_size)
-
-
 @functools.lru_cache(maxsize=1)
 def _cached_masker() -> Masker:
     return Masker()

@@ -34,17 +34,6 @@ from signalen_lib.text import Preprocessor
 from signalen_lib.vocab.taxonomy import OVERIG, Taxonomy
 
 
-_WORKER_MODEL = None  # the model forked worker processes use (set only during transform)
-
-
-def _worker_transform(texts):
-    return _WORKER_MODEL._transform_serial(texts)
-
-
-def _worker_transform_words(texts):
-    return _WORKER_MODEL._transform_serial(texts, return_words=True)
-
-
 def default_preprocessor() -> Preprocessor:
     """The topic model's default preprocessing: lemmas and stop words, no phrase merging (on the
     synthetic corpus phrases split the vocabulary and cost ~0.3 macro-F1; pass
@@ -748,23 +737,17 @@ class TopicModel:
         forked processes; the result is the same as in one process. ``return_words``: return
         (theta, the texts' word counts as a sparse matrix), so that :meth:`assign` does not
         preprocess the texts a second time."""
+        from signalen_lib.forking import can_fork, default_jobs, fork_map
+
         self._check()
         texts = list(texts)
         if n_jobs is None:
-            n_jobs = (os.cpu_count() or 1) if len(texts) > 20_000 else 1
-        if n_jobs <= 1 or len(texts) < 2 * n_jobs or not hasattr(os, "fork"):
+            n_jobs = default_jobs(len(texts))
+        if n_jobs <= 1 or len(texts) < 2 * n_jobs or not can_fork():
             return self._transform_serial(texts, return_words=return_words)
-        import multiprocessing as mp
-
-        global _WORKER_MODEL
-        _WORKER_MODEL = self
         parts = np.array_split(np.arange(len(texts)), n_jobs * 4)
-        try:
-            with mp.get_context("fork").Pool(n_jobs) as pool:
-                res = pool.map(_worker_transform_words if return_words else _worker_transform,
-                               [[texts[i] for i in p] for p in parts])
-        finally:
-            _WORKER_MODEL = None
+        res = fork_map(lambda k: self._transform_serial([texts[i] for i in parts[k]], return_words=return_words),
+                       len(parts), n_jobs)
         if not return_words:
             return np.vstack(res)
         from scipy import sparse

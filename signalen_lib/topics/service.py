@@ -116,9 +116,12 @@ def assign_frame(model: TopicModel, part: pd.DataFrame, *, n_jobs: int | None = 
     if category_model is not None:
         from signalen_lib.categories.store import category_rows
 
+        from signalen_lib.forking import default_jobs
+
         with timed("categories: assign", count=len(texts)):
             a = category_rows(category_model, texts, ids, doc_topics=theta, topic_rows=a,
-                              overig_threshold=overig_threshold)
+                              overig_threshold=overig_threshold,
+                              n_jobs=default_jobs(len(texts)) if n_jobs is None else n_jobs)
     a["model_version"] = version
     cats = a[["signal_id", "model_version", "rank", "category", "subcategory", "prob"]]
     tops = model.top_topics(theta, ids)
