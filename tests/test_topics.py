@@ -83,6 +83,11 @@ def test_assign_with_the_words_from_transform_is_the_same(model, corpus):
         pd.testing.assert_frame_equal(model.assign(texts, ids, theta=theta, words=words), plain)
 
 
+def test_topic_weights_are_the_same_split_over_forked_processes(model, corpus):
+    bows = model.bow(corpus["text"].tolist()[:400] + ["", "nvt"])
+    np.testing.assert_array_equal(model._infer(bows, n_jobs=2), model._infer(bows, n_jobs=1))
+
+
 def test_category_scores(model, corpus):
     S = model.category_scores(corpus["text"].head(30).tolist(), corpus["signal_id"].head(30).tolist())
     assert list(S.columns[:5]) == TAX.keys and S.columns[-1] == OVERIG

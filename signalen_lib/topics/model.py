@@ -648,13 +648,27 @@ class TopicModel:
         return self
 
     # ---- inference -----------------------------------------------------------------------
-    def _infer(self, bows: Sequence[Sequence[tuple[int, float]]], **kw) -> np.ndarray:
-        """Variational posterior over topics for bag-of-words documents (rows sum to 1; empty: 0)."""
+    def _infer(self, bows: Sequence[Sequence[tuple[int, float]]], *, n_jobs: int | None = None, **kw) -> np.ndarray:
+        """Variational posterior over topics for bag-of-words documents (rows sum to 1; empty: 0).
+        ``n_jobs`` (default: all cores for more than 20,000 documents): split over forked
+        processes; each document's result does not depend on the others, so it is the same."""
+        from signalen_lib.forking import default_jobs, fork_map
+
         lens = np.fromiter((len(b) for b in bows), dtype=np.int64, count=len(bows))
         indptr = np.concatenate(([0], np.cumsum(lens)))
         indices = np.fromiter((i for b in bows for i, _ in b), dtype=np.int64, count=int(indptr[-1]))
         data = np.fromiter((c for b in bows for _, c in b), dtype=np.float64, count=int(indptr[-1]))
-        return self._infer_csr(indptr, indices, data, **kw)
+        n_jobs = default_jobs(len(bows)) if n_jobs is None else n_jobs
+        if n_jobs <= 1 or len(bows) < 2 * n_jobs:
+            return self._infer_csr(indptr, indices, data, **kw)
+        cuts = np.linspace(0, len(bows), n_jobs * 4 + 1).astype(np.int64)
+
+        def part(k: int) -> np.ndarray:
+            a, b = cuts[k], cuts[k + 1]
+            lo, hi = indptr[a], indptr[b]
+            return self._infer_csr(indptr[a:b + 1] - lo, indices[lo:hi], data[lo:hi], **kw)
+
+        return np.vstack(fork_map(part, len(cuts) - 1, n_jobs))
 
     def _infer_csr(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, *, max_iter: int | None = None,
                    tol: float = 1e-3, batch: int = 8192) -> np.ndarray:
