@@ -242,3 +242,17 @@ def test_mask_text_cli_one_line_per_line():
 def test_parallel_mask_many_gives_same_result(masker):
     texts = [c.text() for c in CANARIES] * 80 + ["Klant Pieter Bakker belt terug.", "", None] * 20
     assert masker.mask_many(texts, n_jobs=2) == masker.mask_many(texts)
+
+
+def test_a_masker_that_renews_its_spacy_pipeline_masks_the_same(masker, monkeypatch):
+    """spaCy keeps every string it saw; past a limit the masker starts a fresh pipeline (bounded
+    memory on a worker that masks for hours) and masks exactly as before."""
+    import signalen_lib.privacy.masker as mm
+
+    texts = [c.text() for c in CANARIES] + ["Klant Pieter Bakker belt terug over zijn parkeervergunning.", ""]
+    before = masker.mask_many(texts)
+    monkeypatch.setattr(mm, "_MAX_VOCAB_STRINGS", 10)
+    old = masker.nlp
+    renewed = masker.mask_many(texts)
+    assert masker.nlp is not old and masker.nlp_engine.get_nlp(mm.LANG) is masker.nlp
+    assert renewed == before

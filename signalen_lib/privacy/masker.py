@@ -19,7 +19,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from ..forking import can_fork, fork_map
 from .lists import load_lexicon
 from .names import BatchEvidence
-from .nlp import LANG, DutchBlankNlpEngine, DutchContextEnhancer
+from .nlp import LANG, DutchBlankNlpEngine, DutchContextEnhancer, build_pipeline
 from .recognizers import DutchNameRecognizer, dutch_recognizers
 from .names import sentence_initial
 
@@ -44,6 +44,9 @@ _PRIORITY = {
     "EMAIL": 9, "IBAN": 9, "BSN": 8, "TELEFOON": 8, "KENTEKEN": 7, "POSTCODE": 7, "ADRES": 6,
     "GEBOORTEDATUM": 6, "ZAAKNUMMER": 5, "PERSOON": 4, "LOCATIE": 3, "ORGANISATIE": 2,
 }
+
+
+_MAX_VOCAB_STRINGS = 200_000  # strings in spaCy's vocabulary before the masker starts a fresh pipeline
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,11 @@ class Masker:
         # (text index, window start, window end): one window for all but long texts
         pieces = [(i, a, b) for i in idx for a, b in text_windows(texts[i])]
         with self._lock:
+            if len(self.nlp.vocab.strings) > _MAX_VOCAB_STRINGS:
+                # spaCy keeps every string it has seen: a fresh (identical) pipeline keeps a masker that
+                # runs for hours (a Dask worker, a national run) within a bounded size
+                self.nlp = build_pipeline()
+                self.nlp_engine.nlp = {LANG: self.nlp}
             self.name_recognizer.evidence = evidence
             try:
                 docs = self.nlp.pipe((texts[i][a:b] for i, a, b in pieces), batch_size=batch_size)

@@ -45,6 +45,11 @@ def tokenize(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN_RE.findall(text)]
 
 
+# token -> lemma memo: enough for a year of one organisation's vocabulary (typos included); cleared
+# when full, so a process that preprocesses text for hours stays within a bounded size
+_LEMMA_CACHE_MAX = 500_000
+
+
 class Preprocessor:
     """Tokens for topic modelling, estimator style.
 
@@ -117,6 +122,8 @@ class Preprocessor:
                 except Exception:  # noqa: BLE001 - unknown word forms stay as they are
                     lem = tok
             out = None if (lem in self._stop or len(lem) < self.min_length) else lem
+        if len(cache) >= _LEMMA_CACHE_MAX:  # bounded memory on an endless stream (a Dask worker, a national run)
+            cache.clear()
         cache[tok] = out
         return out
 
