@@ -6,10 +6,10 @@ given to the category model as unlabelled text, as in the store.
 
 - random: the first ``b`` texts of a seeded random order of the pool;
 - active: a seeded random warm-start batch (``choose_batch`` without a model), then batches of
-  ``--batch`` texts chosen by ``signalen_lib.categories.active.choose_batch`` (least sure,
-  weighted toward categories with few labels, × spread over k-means clusters, typical of their
-  cluster, no near-duplicates), retraining the ``CategoryModel`` after each batch — what
-  ``signalen labels next`` does in the store.
+  ``--batch`` texts chosen by ``signalen_lib.categories.active.choose_batch`` with
+  ``--strategy`` (default ``badge``: gradient embeddings + k-means++ seeding; ``margin``: least
+  sure × spread over k-means clusters), no near-duplicates, retraining the ``CategoryModel``
+  after each batch — what ``signalen labels next`` does in the store.
 
 Both train the same ``CategoryModel`` on their ``b`` labels; printed per budget: mean accuracy
 and macro-F1 over the seeds on the held-out texts, and active − random. A budget larger than the
@@ -76,7 +76,7 @@ def _score(model, texts, y, test):
     return accuracy_score(gold, pred), f1_score(gold, pred, average="macro", zero_division=0)
 
 
-def run_seed(texts, y, seed, budgets, batch, warm):
+def run_seed(texts, y, seed, budgets, batch, warm, strategy="badge", warm_start="random"):
     labelled = np.array([i for i, v in enumerate(y) if v])
     tr, te = stratified_split(pd.Series([y[i] for i in labelled], dtype=object), 0.7, seed)
     pool, test = labelled[tr], labelled[te]
@@ -105,7 +105,8 @@ def run_seed(texts, y, seed, budgets, batch, warm):
             P = model.predict_proba(texts)
         counts = None if model is None else np.array([sum(y[i] == c for i in chosen) for c in model.classes_])
         new = choose_batch(step, features=feats.get("lsa", feats["ngrams"]), proba=P, eligible=eligible,
-                           labelled=chosen, dup_features=feats["ngrams"], seed=seed + len(chosen), label_counts=counts)
+                           labelled=chosen, dup_features=feats["ngrams"], seed=seed + len(chosen), label_counts=counts,
+                           strategy=strategy, warm_start=warm_start)
         chosen = np.concatenate([chosen, new])
         model = _fit(texts, y, chosen, seed)
         if len(chosen) in budgets:
@@ -120,6 +121,8 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=50, help="texts per active batch (one retrain each)")
     ap.add_argument("--warm", type=int, default=50, help="the warm-start batch (spread only)")
     ap.add_argument("--sets", nargs="+", default=["sib200", "absa_entity"])
+    ap.add_argument("--strategy", default="badge", choices=["badge", "margin"])
+    ap.add_argument("--warm-start", default="random", choices=["random", "spread"])
     args = ap.parse_args()
     if not REAL.exists():
         print(f"{REAL} not found: skipped")
@@ -135,7 +138,7 @@ def main() -> int:
         t0 = time.perf_counter()
         runs = []
         for seed in args.seeds:
-            r, n_pool, n_test = run_seed(texts, y, seed, args.budgets, args.batch, args.warm)
+            r, n_pool, n_test = run_seed(texts, y, seed, args.budgets, args.batch, args.warm, args.strategy, args.warm_start)
             runs.append(r)
         secs = time.perf_counter() - t0
         print(f"\n{name}: pool {n_pool} labelled texts, {n_test} held out; {secs:.0f} s, load {os.getloadavg()}")

@@ -43,8 +43,24 @@ def test_choose_batch_prefers_the_least_sure_and_respects_eligibility():
     eligible = np.ones(80, dtype=bool)
     eligible[60:63] = False  # e.g. in the validation sample
     picked = choose_batch(3, features=X, proba=P, eligible=eligible, labelled=np.array([63]),
-                          candidates_per_pick=2, seed=0)
+                          candidates_per_pick=2, seed=0, strategy="margin")
     assert set(picked) <= set(range(64, 70))
+
+
+def test_badge_starts_at_the_largest_gradient_is_seeded_and_respects_eligibility():
+    texts, X = _two_topics()
+    P = np.tile([0.95, 0.05], (80, 1))
+    P[60:70] = [0.6, 0.4]
+    P[66] = [0.5, 0.5]  # the least sure of all: the largest gradient
+    eligible = np.ones(80, dtype=bool)
+    eligible[60:63] = False
+    kw = dict(features=X, proba=P, eligible=eligible, labelled=np.array([63, 5]))
+    picked = choose_batch(6, seed=4, **kw)
+    assert picked[0] == 66 and len(set(map(int, picked))) == 6
+    assert not set(map(int, picked)) & {60, 61, 62, 63, 5}
+    assert list(picked) == list(choose_batch(6, seed=4, **kw))
+    with pytest.raises(ValueError, match="strategy"):
+        choose_batch(2, features=X, proba=P, strategy="alles")
 
 
 def test_choose_batch_skips_near_duplicates():
@@ -53,10 +69,11 @@ def test_choose_batch_skips_near_duplicates():
     X = TfidfVectorizer().fit_transform(texts)
     P = np.tile([0.5, 0.5], (8, 1))
     P[5:] = [0.6, 0.4]  # the duplicates are the least sure
-    picked = choose_batch(4, features=X, proba=P, seed=0, candidates_per_pick=2)
-    assert sum(int(i) < 5 for i in picked) == 1  # one of the five identical texts, not five
-    picked2 = choose_batch(3, features=X, proba=P, labelled=np.array([0]), seed=0)
-    assert not (set(map(int, picked2)) & {1, 2, 3, 4})  # duplicates of a labelled text are no news
+    for strategy in ("badge", "margin"):
+        picked = choose_batch(4, features=X, proba=P, seed=0, candidates_per_pick=2, strategy=strategy)
+        assert sum(int(i) < 5 for i in picked) == 1  # one of the five identical texts, not five
+        picked2 = choose_batch(3, features=X, proba=P, labelled=np.array([0]), seed=0, strategy=strategy)
+        assert not (set(map(int, picked2)) & {1, 2, 3, 4})  # duplicates of a labelled text are no news
 
 
 def test_choose_batch_random_warm_start_is_seeded_and_skips_duplicates():
