@@ -30,6 +30,7 @@ import pandas as pd
 
 from signalen_lib.categories.edits import shaped_taxonomy, translate_labels
 from signalen_lib.categories.model import CategoryModel, seed_words_from_taxonomy
+from signalen_lib.runs.timing import timed
 from signalen_lib.vocab.ids import new_run_id
 from signalen_lib.vocab.taxonomy import OVERIG
 
@@ -188,10 +189,11 @@ def ensure_category_model(store, settings, topic_model, *, seed: int | None = No
     saved = load_category_model(settings, db, version)
     if saved is not None and saved[1].get("labels_hash") == labels_hash(db):
         return saved[0], False
-    fit = fit_on_store(store, settings, topic_model=topic_model, seed=seed, max_texts=max_texts)
-    if fit is None:
-        return None, False
-    record_retrain(store, settings, fit, trigger="verwerking")
+    with timed("categories: retrain the category model"):
+        fit = fit_on_store(store, settings, topic_model=topic_model, seed=seed, max_texts=max_texts)
+        if fit is None:
+            return None, False
+        record_retrain(store, settings, fit, trigger="verwerking")
     return fit.model, True
 
 
