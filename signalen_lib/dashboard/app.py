@@ -726,7 +726,7 @@ class Dashboard(W.VBox):
                     box = charts.ChartBox("effect")
                     res = effect_from_record(part.iloc[0].to_dict())
                     box.show(effect_chart(res, width=charts.WIDTH - 120, height=220), f"{r.title}",
-                             f"Start {fmt_date(r.start_date)}; gemeten {fmt_datetime(part['measured_at'].iloc[0], self.settings.timezone, utc=False)}.")
+                             f"Start {fmt_date(r.start_date)}; gemeten {fmt_datetime(pd.Timestamp(part['measured_at'].iloc[0]).to_pydatetime().astimezone(), self.settings.timezone)}.")
                     boxes.append(box)
         if not rows:
             self.v["verbeteren"].value = head + charts.message_html("Geen verbeteracties voor deze selectie.")
@@ -752,12 +752,14 @@ class Dashboard(W.VBox):
         cur = d.models[d.models["is_current"].astype(bool)] if len(d.models) else d.models
         if len(cur):
             m = cur.iloc[0]
-            parts.append(f"<p>Onderwerpmodel van {_esc(fmt_datetime(m['created_at'], self.settings.timezone, utc=False))}, "
+            # topic_models.created_at is naive UTC (topics/registry.py)
+            parts.append(f"<p>Onderwerpmodel van {_esc(fmt_datetime(m['created_at'], self.settings.timezone))}, "
                          f"getraind op {_esc(fmt_int(m['n_docs']))} signalen (versie {_esc(m['model_version'])}).</p>")
         labels = d.staff_tables.get("labels", pd.DataFrame())
         n_lab = int(rec.get("metrics", {}).get("n", 0)) if rec else 0
         if len(v):
-            when = fmt_datetime(v["created_at"].iloc[0], self.settings.timezone, utc=False)
+            # validation_runs.created_at is this machine's naive local time: made aware before converting
+            when = fmt_datetime(pd.Timestamp(v["created_at"].iloc[0]).to_pydatetime().astimezone(), self.settings.timezone)
             parts.append(f"<p>Laatste controle: {_esc(when)}, tegen {_esc(fmt_int(n_lab))} door medewerkers gelabelde signalen"
                          + (f" (gelabeld van {_esc(fmt_date(labels['first'].iloc[0]))} t/m {_esc(fmt_date(labels['last'].iloc[0]))})"
                             if len(labels) and int(labels["n"].iloc[0]) > 0 else "") + ".</p>")
@@ -848,7 +850,7 @@ class Dashboard(W.VBox):
             rows = []
             for m in d.models.itertuples():
                 met = parse_metrics(m.metrics)
-                rows.append({"versie": m.model_version, "gemaakt": fmt_datetime(m.created_at, self.settings.timezone, utc=False),
+                rows.append({"versie": m.model_version, "gemaakt": fmt_datetime(m.created_at, self.settings.timezone),  # naive UTC
                              "signalen": fmt_int(m.n_docs), "in gebruik": "ja" if m.is_current else "",
                              **{METRIC_NAMES[k]: fmt_num(met[k], 3) for k in METRIC_NAMES
                                 if isinstance(met.get(k), (int, float)) and math.isfinite(met[k]) and abs(met[k]) < 1e12}})
