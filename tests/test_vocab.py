@@ -29,6 +29,13 @@ def test_dutch_numbers_and_dates():
     assert fmt.month_name("2026-10-01") == "oktober 2026"
     # naive timestamps are UTC; shown in Amsterdam time (winter: +1)
     assert fmt.fmt_datetime(pd.Timestamp("2026-01-05 12:00"), "Europe/Amsterdam") == "05-01-2026 13:00"
+    # a naive time of this machine's clock (datetime.now()) is shown in the organisation's zone
+    from datetime import datetime
+
+    now = datetime.now().replace(second=0, microsecond=0)
+    assert fmt.fmt_datetime(now, "Europe/Amsterdam", utc=False) == fmt.fmt_datetime(now.astimezone(), "Europe/Amsterdam")
+    assert fmt.fmt_datetime(now.astimezone(), "Europe/Amsterdam") == now.astimezone().astimezone(
+        __import__("zoneinfo").ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
 
 
 def test_taxonomy_names_and_tree_come_from_one_reader(settings_factory):

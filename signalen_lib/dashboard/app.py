@@ -726,7 +726,7 @@ class Dashboard(W.VBox):
                     box = charts.ChartBox("effect")
                     res = effect_from_record(part.iloc[0].to_dict())
                     box.show(effect_chart(res, width=charts.WIDTH - 120, height=220), f"{r.title}",
-                             f"Start {fmt_date(r.start_date)}; gemeten {fmt_datetime(pd.Timestamp(part['measured_at'].iloc[0]).to_pydatetime().astimezone(), self.settings.timezone)}.")
+                             f"Start {fmt_date(r.start_date)}; gemeten {fmt_datetime(part['measured_at'].iloc[0], self.settings.timezone, utc=False)}.")
                     boxes.append(box)
         if not rows:
             self.v["verbeteren"].value = head + charts.message_html("Geen verbeteracties voor deze selectie.")
@@ -758,8 +758,7 @@ class Dashboard(W.VBox):
         labels = d.staff_tables.get("labels", pd.DataFrame())
         n_lab = int(rec.get("metrics", {}).get("n", 0)) if rec else 0
         if len(v):
-            # validation_runs.created_at is this machine's naive local time: made aware before converting
-            when = fmt_datetime(pd.Timestamp(v["created_at"].iloc[0]).to_pydatetime().astimezone(), self.settings.timezone)
+            when = fmt_datetime(v["created_at"].iloc[0], self.settings.timezone, utc=False)  # datetime.now() of this machine
             parts.append(f"<p>Laatste controle: {_esc(when)}, tegen {_esc(fmt_int(n_lab))} door medewerkers gelabelde signalen"
                          + (f" (gelabeld van {_esc(fmt_date(labels['first'].iloc[0]))} t/m {_esc(fmt_date(labels['last'].iloc[0]))})"
                             if len(labels) and int(labels["n"].iloc[0]) > 0 else "") + ".</p>")

@@ -73,14 +73,15 @@ def month_name(d) -> str:
 
 
 def fmt_datetime(ts, tz: str = "Europe/Amsterdam", *, utc: bool = True) -> str:
-    """03-11-2026 14:05 in local time (``ts`` naive UTC unless ``utc=False``)."""
+    """03-11-2026 14:05 in local time ``tz``. A naive ``ts`` is UTC, or with ``utc=False`` the
+    time of this machine's clock (``datetime.now()``, whatever the machine's time zone)."""
     if _missing(ts):
         return "onbekend"
     from zoneinfo import ZoneInfo
 
     t = pd.Timestamp(ts).to_pydatetime()
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc if utc else ZoneInfo(tz))
+        t = t.replace(tzinfo=timezone.utc) if utc else t.astimezone()  # astimezone(): the machine's zone
     return t.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
 
 
