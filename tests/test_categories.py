@@ -85,6 +85,45 @@ def test_category_rows_are_the_same_in_one_process_and_split_over_forked_ones():
     pd.testing.assert_frame_equal(one, two, check_exact=True)
 
 
+def test_logistic_regression_on_used_columns_equals_the_one_on_all_columns():
+    """The n-gram learner fits on the columns its training rows use (a 20,000-text corpus has far
+    more n-grams than a few hundred labels touch); the probabilities on every text, including
+    texts with n-grams no training text had, are those of the fit on all columns."""
+    from sklearn.linear_model import LogisticRegression
+
+    from signalen_lib.categories.model import _UsedColumns, _tfidf
+
+    texts, y = toy(300, seed=3, noise=0.1)
+    extra = ["wateroverlast", "lantaarnpaal", "stoeptegel", "fietsenrek", "geluidshinder", "speeltuin"]
+    texts = texts[:40] + [f"{t} {extra[i % len(extra)]}" for i, t in enumerate(texts[40:])]  # n-grams the training rows lack
+    X = _tfidf(texts, analyzer="char_wb", ngram_range=(2, 5))
+    train = np.arange(40)
+    Xt = X.transform(texts)
+    sub = _UsedColumns(LogisticRegression(C=10.0, max_iter=3000), Xt[train]).fit(Xt[train], y[train])
+    full = LogisticRegression(C=10.0, max_iter=3000).fit(Xt[train], y[train])
+    assert len(sub.cols_) < 0.8 * Xt.shape[1]  # the training rows leave columns unused
+    np.testing.assert_allclose(sub.predict_proba(Xt), full.predict_proba(Xt), atol=1e-6)
+    assert list(sub.classes_) == list(full.classes_)
+
+
+def test_the_fit_is_the_same_in_one_process_and_over_forked_ones():
+    texts, y = toy(200, seed=4, noise=0.1)
+    one = _fit(texts, y, 60, n_jobs=1)
+    two = _fit(texts, y, 60, n_jobs=2)
+    assert one.weights_ == two.weights_ and one.temperature_ == two.temperature_
+    np.testing.assert_array_equal(one.predict_proba(texts), two.predict_proba(texts))
+    assert two.views_.ft_ is not None  # the word vectors came back from the forked process
+
+
+def test_word_vectors_take_fewer_passes_over_a_large_corpus():
+    from signalen_lib.categories.model import fasttext_epochs_for
+
+    assert fasttext_epochs_for(20_000, 20) == 20  # ~1,500 short texts: every pass counts
+    assert fasttext_epochs_for(400_000, 20) == 5  # a year's 20,000-text sample: gensim's default
+    assert fasttext_epochs_for(200_000, 20) == 10
+    assert fasttext_epochs_for(5_000_000, 20) == 5 and fasttext_epochs_for(100, 3) == 3
+
+
 def test_probabilities_are_calibrated_on_noisy_labels():
     """With 30% wrong labels the model cannot be sure: its mean top probability on held-out
     texts stays close to its accuracy there (an uncalibrated classifier says ~1.0)."""
