@@ -12,8 +12,10 @@ given to the category model as unlabelled text, as in the store.
   after each batch — what ``signalen labels next`` does in the store.
 
 Both train the same ``CategoryModel`` on their ``b`` labels; printed per budget: mean accuracy
-and macro-F1 over the seeds on the held-out texts, and active − random. A budget larger than the
-pool is skipped (the restaurant set has 450 labelled sentences: its pool holds 315).
+and macro-F1 over the seeds on the held-out texts, active − random, and that difference's
+standard error over the seeds (paired: each seed's active and random share their held-out
+texts). A budget larger than the pool is skipped (the restaurant set has 450 labelled
+sentences: its pool holds 315).
 
 Data sets (from ../shared/data/real/, never copied into the repository): ``sib200`` (SIB-200
 Dutch, 1,004 sentences, 7 topics) and ``absa_entity`` (SemEval-2016 Dutch restaurant sentences,
@@ -114,6 +116,11 @@ def run_seed(texts, y, seed, budgets, batch, warm, strategy="badge", warm_start=
     return res, len(pool), len(test)
 
 
+def _se(diffs: list[float]) -> float:
+    """Standard error of the mean of the paired (same seed, same held-out texts) differences."""
+    return st.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -142,14 +149,17 @@ def main() -> int:
             runs.append(r)
         secs = time.perf_counter() - t0
         print(f"\n{name}: pool {n_pool} labelled texts, {n_test} held out; {secs:.0f} s, load {os.getloadavg()}")
-        print(f"{'budget':>6} {'rnd acc':>8} {'act acc':>8} {'diff':>6} {'rnd mF1':>8} {'act mF1':>8} {'diff':>6}")
+        print(f"{'budget':>6} {'rnd acc':>8} {'act acc':>8} {'diff':>6} {'±se':>6} {'rnd mF1':>8} {'act mF1':>8} "
+              f"{'diff':>6} {'±se':>6}")
         for b in args.budgets:
             if b > n_pool:
                 print(f"{b:6d}  skipped: the pool holds {n_pool} labelled texts")
                 continue
             ra, rf = (st.mean(r["random"][b][k] for r in runs) for k in (0, 1))
             aa, af = (st.mean(r["active"][b][k] for r in runs) for k in (0, 1))
-            print(f"{b:6d} {ra:8.3f} {aa:8.3f} {aa - ra:+6.3f} {rf:8.3f} {af:8.3f} {af - rf:+6.3f}", flush=True)
+            sa, sf = (_se([r["active"][b][k] - r["random"][b][k] for r in runs]) for k in (0, 1))
+            print(f"{b:6d} {ra:8.3f} {aa:8.3f} {aa - ra:+6.3f} {sa:6.3f} {rf:8.3f} {af:8.3f} {af - rf:+6.3f} {sf:6.3f}",
+                  flush=True)
     return 0
 
 

@@ -63,6 +63,19 @@ def test_badge_starts_at_the_largest_gradient_is_seeded_and_respects_eligibility
         choose_batch(2, features=X, proba=P, strategy="alles")
 
 
+def test_badge_weighs_a_text_as_the_class_balanced_loss_does():
+    """Equally unsure texts: those the model puts in the category with few labels come first, as
+    their gradient in the model's class-balanced loss is larger."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 8))
+    P = np.tile([0.7, 0.3], (200, 1))
+    P[100:] = [0.3, 0.7]  # predicted: the first half category 0, the second half category 1
+    rare_first = choose_batch(20, features=X, proba=P, label_counts=np.array([100, 2]), seed=3)
+    even = choose_batch(20, features=X, proba=P, label_counts=np.array([10, 10]), seed=3)
+    assert (rare_first >= 100).mean() >= 0.9  # nearly all from the category with 2 labels
+    assert 0.2 <= (even >= 100).mean() <= 0.8
+
+
 def test_choose_batch_skips_near_duplicates():
     texts = ["de bus kwam weer niet op tijd bij de halte"] * 5 + [
         "de stoep is kapot bij de school", "mijn uitkering is te laat overgemaakt", "het loket was dicht"]

@@ -6,7 +6,8 @@ labels are chosen where they teach the model most. :func:`choose_batch` picks ``
 
 * ``strategy="badge"`` (the default; BADGE, Ash et al. 2020): every text's gradient embedding
   for a linear softmax model — (probabilities − one-hot of the predicted category) outer the
-  text's features (the latent semantic axes of its n-grams) — and k-means++ seeding in that
+  text's features (the latent semantic axes of its n-grams), weighted by 1 / (labels of the
+  predicted category) as the model's class-balanced loss weighs it — and k-means++ seeding in that
   space: the first pick is the text with the largest gradient, each next one is drawn with
   probability proportional to its squared distance to the nearest pick. A batch is so both
   *unsure* (a large gradient) and *spread* (unlike the texts picked already), without a weight to
@@ -17,7 +18,8 @@ labels are chosen where they teach the model most. :func:`choose_batch` picks ``
   is also typical of its cluster).
 
 Measured on real Dutch text against random choice at the same label budget
-(``benchmarks/bench_active_learning.py``, 3 seeds): see docs/CATEGORIES.md. Either way:
+(``benchmarks/bench_active_learning.py``, 3 seeds): see docs/TOPICS.md ("Categories from
+training labels"). Either way:
 
 * **a warm start** — before any model exists, a seeded random batch (unbiased: every category in
   proportion), or one chosen for spread alone (``warm_start="spread"``);
@@ -78,10 +80,11 @@ def choose_batch(
     may be proposed (default all). ``labelled``: row indices of texts labelled already (never
     proposed, and their near-duplicates neither). ``dup_features``: the space for near-duplicates
     (default ``features``). ``strategy``: ``badge`` or ``margin`` (see module doc).
-    ``label_counts`` (``margin``): labelled texts per column of ``proba``; a text
-    likely to belong to a category with few labels counts more (its uncertainty is weighted by
-    the expected ``1 / sqrt(1 + labels of its category)``), so rare categories get their labels
-    and macro-F1 does not lag behind accuracy. ``warm_start`` (no ``proba`` yet): ``random`` (a
+    ``label_counts``: labelled texts per column of ``proba``; a text likely to belong to a
+    category with few labels counts more, so rare categories get their labels and macro-F1 does
+    not lag behind accuracy (``badge``: its gradient is weighted by ``1 / labels of its predicted
+    category``, as in the model's class-balanced loss; ``margin``: its uncertainty by the
+    expected ``1 / sqrt(1 + labels of its category)``). ``warm_start`` (no ``proba`` yet): ``random`` (a
     seeded random batch: unbiased, every category in proportion) or ``spread`` (k-means
     representatives: the text nearest each cluster's centre)."""
     N = features.shape[0]
@@ -104,7 +107,8 @@ def choose_batch(
         score = score * rarity / max(float(rarity.max()), 1e-12)
     if strategy == "badge" and proba is not None:
         D = normalize(dup_features if dup_features is not None else features)
-        return _badge_batch(n, features, np.asarray(proba, dtype=float), idx, lab, D, dup_threshold, rng)
+        return _badge_batch(n, features, np.asarray(proba, dtype=float), idx, lab, D, dup_threshold, rng,
+                            label_counts=label_counts)
     # least sure first; equal scores (the warm start) in random order
     order = np.lexsort((rng.random(len(idx)), -score))
     pool = idx[order[: min(len(idx), max(n, candidates_per_pick * n))]]
@@ -150,15 +154,22 @@ def choose_batch(
     return pool[np.asarray(picked, dtype=np.int64)]
 
 
-def _badge_batch(n, features, proba, idx, lab, D, threshold, rng) -> np.ndarray:
+def _badge_batch(n, features, proba, idx, lab, D, threshold, rng, label_counts=None) -> np.ndarray:
     """BADGE (Ash et al. 2020): each text's gradient embedding for a linear softmax model,
-    (p - onehot(predicted class)) outer its features, then k-means++ seeding in that space: the
+    (p - onehot(predicted class)) outer its features, weighted as the model's class-balanced loss
+    weighs the predicted class (``label_counts``), then k-means++ seeding in that space: the
     first pick is the largest gradient (least sure), each next one is drawn with probability
     proportional to its squared distance to the nearest pick (uncertain and unlike the others)."""
     X = _dense(features[idx])
     P = proba[idx]
     E = P.copy()
     E[np.arange(len(idx)), P.argmax(axis=1)] -= 1.0
+    if label_counts is not None:
+        # the gradient of the loss the category model trains with: class-balanced, so a text's
+        # gradient weighs 1 / (labels of its predicted category); a text that likely belongs to a
+        # category with few labels counts more (macro-F1 needs the rare categories)
+        w = 1.0 / np.maximum(np.asarray(label_counts, dtype=float), 1.0)
+        E *= (w / w.max())[P.argmax(axis=1)][:, None]
     G = (E[:, :, None] * X[:, None, :]).reshape(len(idx), -1)
     sq = (G ** 2).sum(axis=1)
     picked: list[int] = []
