@@ -3,10 +3,10 @@ the masker use to spread a large batch over the cores.
 
 ``fork_map(fn, n_parts, n_jobs)`` returns ``[fn(0), ..., fn(n_parts - 1)]``, computed by a pool
 of ``n_jobs`` forked processes; ``fork_call(fn)`` starts ``fn()`` in one forked process while this
-one goes on with other work, and ``.result()`` waits for its value. ``fn`` is usually a closure over the model and the batch: the
-children inherit it through the fork, so neither the model nor the texts are pickled; only each
-part's result comes back. Each caller keeps its results independent of the split (row by row),
-so a batch gives the same rows in one process or in many.
+one goes on with other work, and ``.result()`` waits for its value. ``fn`` is usually a closure
+over the model and the batch: the children inherit it through the fork, so neither the model nor
+the texts are pickled; only each part's result comes back. Each caller keeps its results
+independent of the split (row by row), so a batch gives the same rows in one process or in many.
 """
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from signalen_lib.forking import default_jobs, fork_call, fork_map
 from signalen_lib.text.ngrams import CharWbTfidfVectorizer
 from signalen_lib.vocab.taxonomy import OVERIG
 _EPS = 1e-6
@@ -96,8 +97,6 @@ class _Views:
         self.n_jobs = n_jobs
 
     def fit(self, texts: list[str]) -> _Views:
-        from signalen_lib.forking import fork_call
-
         # the word vectors train in a forked process (n_jobs > 1) while this one fits the n-grams
         # and their semantic axes: the two largest steps of a fit on a large corpus, overlapped
         ft = fork_call(lambda: self._fit_fasttext(texts), enabled=self.n_jobs > 1 and bool(self.fasttext_dim))
@@ -117,11 +116,12 @@ class _Views:
         from gensim.models import FastText
 
         toks = [_TOKEN.findall(t.lower()) for t in texts]
-        if sum(map(len, toks)) < 50:
+        n_tokens = sum(map(len, toks))
+        if n_tokens < 50:
             return None, None, None, None
         self.ft_ = FastText(
-            toks, vector_size=self.fasttext_dim, window=5, min_count=1, epochs=fasttext_epochs_for(
-                sum(map(len, toks)), self.fasttext_epochs),
+            toks, vector_size=self.fasttext_dim, window=5, min_count=1,
+            epochs=fasttext_epochs_for(n_tokens, self.fasttext_epochs),
             min_n=3, max_n=5, sg=1, workers=1, seed=self.seed + 1, bucket=1 << 16,
         )
         df = pd.Series([w for ts in toks for w in set(ts)]).value_counts()
@@ -349,8 +349,6 @@ class CategoryModel:
             fitted, _, _ = self._self_train(views, lab[tr], yi[tr], pool, learners, schedule)
             return {name: self._proba_learner(fitted[name], views[view][lab[te]], k) for name, view in learners}
 
-        from signalen_lib.forking import fork_map
-
         # the folds are independent: over forked processes (n_jobs), each sends back its probabilities
         for (_, te), probs in zip(splits, fork_map(fold, len(splits), self.n_jobs_)):
             for name in oof:
@@ -415,8 +413,6 @@ class CategoryModel:
         cidx = {c: i for i, c in enumerate(self.classes_)}
         lab = np.flatnonzero(labelled)
         yi = np.array([cidx[c] for c in ys])
-        from signalen_lib.forking import default_jobs
-
         self.n_jobs_ = default_jobs(len(texts), threshold=5_000) if self.n_jobs is None else int(self.n_jobs)
         self.views_ = _Views(char_ngrams=self.char_ngrams, word_ngrams=self.word_ngrams, lsa_dims=self.lsa_dims,
                              fasttext_dim=self.fasttext_dim, fasttext_epochs=self.fasttext_epochs, seed=self.seed,
