@@ -70,6 +70,14 @@ def test_entry_follows_the_model_the_sources_and_the_last_validation(store, sett
     assert entry3.facts["validation"]["run_id"] == "v-m2"
     assert "macro-F1 0,71 (95%-interval 0,68 – 0,74)" in entry3.fields["methods_and_models"]
 
+    # training labels: the category model that learns from them is named with its labels and date
+    assert "nog geen trainingslabels" in entry3.fields["methods_and_models"]
+    db.execute("INSERT INTO category_models (model_id, created_at, n_training_labels, is_current) VALUES (?, ?, ?, ?)",
+               ["cm-1", datetime(2026, 5, 12, 10, 0), 250, True])
+    entry4 = build_entry(store, settings)
+    assert "Categoriemodel van 12 mei 2026, getraind op 250 trainingslabels." in entry4.fields["methods_and_models"]
+    assert "actief leren" in entry4.fields["methods_and_models"] and validate_entry(entry4.fields) == []
+
     # a source changes (approved anew, longer retention) or is added: the entry changes
     reg = yaml.safe_load(settings.sources_path.read_text(encoding="utf-8"))
     reg["sources"]["kto"]["approval"]["date"] = "2026-06-01"

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..config import Settings
 from ..vocab.fmt import fmt_date, fmt_date_long, fmt_int, fmt_num
-from ..vocab.models import current_perception_model, current_topic_model
+from ..vocab.models import current_category_model, current_perception_model, current_topic_model
 
 __all__ = ["FIELDS", "STANDARD_VERSION", "RegisterEntry", "build_entry", "validate_entry", "to_markdown",
            "write_entry", "last_validation"]
@@ -187,6 +187,19 @@ def _first_use(db) -> Any:
     return None
 
 
+def _category_model(db) -> dict | None:
+    """The current category model's date and number of training labels, or None (no training
+    labels yet: the topic model's categories stay)."""
+    model_id = current_category_model(db)
+    if model_id is None:
+        return None
+    rows = db.execute("SELECT created_at, n_training_labels FROM category_models WHERE model_id = ?", [model_id])
+    if not rows:
+        return None
+    created, n = rows[0]
+    return {"model_id": model_id, "created_at": created, "n_training_labels": int(n or 0)}
+
+
 def _facts(store, settings: Settings) -> dict:
     from ..ingest.sources import load_register
 
@@ -199,6 +212,7 @@ def _facts(store, settings: Settings) -> dict:
     return {
         "model": _model(db, version),
         "perception_model": current_perception_model(db),
+        "category_model": _category_model(db),
         "validation": last_validation(db, version),
         "sources": sources,
         "first_use": _first_use(db),
@@ -242,6 +256,10 @@ def build_entry(store, settings: Settings) -> RegisterEntry:
                   f"vaste toevalskiem {m['seed']}." if m else "Er is nog geen model getraind.")
     perception = (f" Beleving (compliment, neutraal, klacht): modelversie {facts['perception_model']}."
                   if facts["perception_model"] else "")
+    cm = facts["category_model"]
+    categories = (f" Categoriemodel van {fmt_date_long(cm['created_at'])}, getraind op "
+                  f"{fmt_int(cm['n_training_labels'])} trainingslabels." if cm else
+                  " Er zijn nog geen trainingslabels: de categorieën komen van het onderwerpmodel met zijn verfijning.")
     fields: dict[str, Any] = {
         "name": "Signalen: onderwerpen herkennen in wat inwoners schrijven",
         "description_short": (
@@ -299,8 +317,17 @@ def build_entry(store, settings: Settings) -> RegisterEntry:
             "soort, zoals PERSOON of TELEFOON. "
             "2. Onderwerpen: een LDA-onderwerpmodel (gensim) met startwoorden per subcategorie van de taxonomie "
             "(seeded LDA) en vrije onderwerpen voor nieuwe thema's. "
-            "3. Categoriemodel: een TF-IDF met logistische regressie, getraind op de teksten waarover LDA het "
-            "zekerst is, verfijnt de indeling; onder een drempel van "
+            "3. Categorieën: zolang er geen trainingslabels zijn, verfijnt een TF-IDF met logistische regressie, "
+            "getraind op de teksten waarover LDA het zekerst is, de indeling van het onderwerpmodel. Zodra "
+            "medewerkers trainingslabels hebben gegeven, kiest een categoriemodel dat van die labels leert de "
+            "categorieën (tot drie per tekst, de belangrijkste eerst). Het combineert woorden en woorddelen (ook "
+            "delen van samengestelde woorden), woordvectoren die alleen op de eigen teksten van de organisatie "
+            "zijn getraind (FastText, zonder download), de LDA-onderwerpen en de startwoorden van de taxonomie, "
+            "leert ook van teksten waarover het zeker is, en geeft gekalibreerde kansen. Welke teksten medewerkers "
+            "als trainingslabel voorgelegd krijgen, kiest het systeem (actief leren): teksten waarover het model "
+            "twijfelt, verspreid over de onderwerpen, met voorrang voor categorieën met weinig labels. De "
+            "kwaliteit wordt gemeten op een aparte, willekeurige steekproef, zodat die meting zuiver blijft. "
+            "Onder een drempel van "
             f"{fmt_num(m['overig_threshold'] if m else settings.overig_threshold)} wordt een tekst 'overig'. "
             "Medewerkers kunnen categorieën samenvoegen, splitsen en startwoorden verplaatsen; elke wijziging wordt "
             "met naam en tijdstip vastgelegd en geldt vanaf de volgende training. "
@@ -308,7 +335,7 @@ def build_entry(store, settings: Settings) -> RegisterEntry:
             "bronnen die medewerkers over een inwoner schrijven (zoals terugbelnotities) weegt een lijst met "
             "Nederlandse waarderende woorden mee. "
             "Het model leert niet zelf bij tijdens gebruik: een nieuwe versie wordt bewust getraind en gevalideerd. "
-            f"{model_line}{perception} {quality_text(v, settings)}"),
+            f"{model_line}{categories}{perception} {quality_text(v, settings)}"),
         "provider": "Intern ontwikkeld (open source werkbank signalen)",
         "lang": "nld",
         "standard_version": STANDARD_VERSION,
