@@ -50,16 +50,26 @@ def rss_mb(pid: int) -> float:
 
 
 def tree_memory(pid: int) -> tuple[float, int]:
-    """(total RSS in MB, number of kernel processes) of a Voila server and its kernels."""
+    """(total RSS in MB, number of kernels) of a Voila server and its kernels. A kernel is a
+    process running ``ipykernel_launcher`` whose parent does not: a process a kernel forks carries
+    the same command line for its short life, but it is no kernel of its own."""
     pids = descendants(pid)
-    kernels = 0
+    launcher = set()
     for p in pids:
         try:
             if b"ipykernel_launcher" in Path(f"/proc/{p}/cmdline").read_bytes():
-                kernels += 1
+                launcher.add(p)
         except OSError:
             pass
+    kernels = sum(1 for p in launcher if _ppid(p) not in launcher)
     return sum(rss_mb(p) for p in pids), kernels
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def chromium_available() -> bool:
