@@ -24,12 +24,9 @@ def descendants(pid: int) -> list[int]:
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
-        try:
-            stat = (d / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(d.name))
+        ppid = _ppid(int(d.name))
+        if ppid is not None:
+            children.setdefault(ppid, []).append(int(d.name))
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -66,6 +63,7 @@ def tree_memory(pid: int) -> tuple[float, int]:
 
 
 def _ppid(pid: int) -> int | None:
+    """The parent of ``pid`` (from /proc), None when it is gone."""
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
